@@ -1,0 +1,6 @@
+"""Admin pages: users, teams and, from other areas, policy, tokens, webhooks, audit log."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from app.admin import teams, users  # noqa: E402,F401

@@ -1,0 +1,51 @@
+"""Forms for managing users and teams."""
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationError
+
+from app.extensions import db
+from app.models import ROLES, Team, User
+
+
+def team_choices() -> list[tuple[str, str]]:
+    return [(t.slug, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+
+
+class UserEditForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    team = SelectField("Team", validators=[DataRequired()])
+    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES], validators=[DataRequired()])
+    submit = SubmitField("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team.choices = team_choices()
+
+
+class UserCreateForm(UserEditForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=200)])
+    submit = SubmitField("Create user")
+
+    def validate_email(self, field):
+        email = field.data.strip().lower()
+        if db.session.scalar(select(User).where(User.email == email)):
+            raise ValidationError("A user with this email already exists.")
+
+
+class TeamForm(FlaskForm):
+    slug = StringField("Slug", validators=[
+        DataRequired(), Length(max=40),
+        Regexp(r"^[a-z0-9][a-z0-9-]*$", message="Lowercase letters, digits and dashes only.")])
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField("Add team")
+
+    def validate_slug(self, field):
+        if db.session.scalar(select(Team).where(Team.slug == field.data)):
+            raise ValidationError("A team with this slug already exists.")
+
+
+class TeamRenameForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField("Rename")

@@ -1,0 +1,88 @@
+"""Admin views for users."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.admin import bp
+from app.admin.forms import UserCreateForm, UserEditForm
+from app.admin.services import AccountError, create_user, set_user_active, update_user
+from app.auth.access import role_required
+from app.auth.forms import EmptyForm
+from app.extensions import db
+from app.models import User
+
+
+def _get_user(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404, "No such user.")
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    """List every user with team, role and status."""
+    people = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
+    return render_template("admin/users.html", users=people, form=EmptyForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def user_new():
+    """Create a user."""
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data, form.name.data, form.team.data, form.role.data,
+                               form.password.data, by=current_user)
+        except AccountError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Created {user.email}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def user_edit(user_id: int):
+    """Change a user's name, team and role."""
+    user = _get_user(user_id)
+    form = UserEditForm(obj=user)
+    if not form.is_submitted():
+        form.team.data = user.team.slug
+    if form.validate_on_submit():
+        try:
+            update_user(user, form.name.data, form.team.data, form.role.data, by=current_user)
+        except AccountError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Saved {user.email}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@role_required("admin")
+def user_deactivate(user_id: int):
+    """Deactivate a user (they can no longer sign in)."""
+    return _set_active(user_id, False)
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@role_required("admin")
+def user_reactivate(user_id: int):
+    """Reactivate a user."""
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool):
+    user = _get_user(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        set_user_active(user, active, by=current_user)
+        flash(f"{user.email} is {'active' if active else 'deactivated'}.", "success")
+    except AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,6 @@
+"""Signing in and out, and the role checks every area uses."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from app.auth import views  # noqa: E402,F401

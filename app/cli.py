@@ -1,0 +1,52 @@
+"""Command line: flask --app wsgi users|demo|tokens|sla|webhooks."""
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.admin.services import AccountError, create_user
+from app.models import ROLES
+
+users_cli = AppGroup("users", help="Manage users.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--team", required=True, help="Team slug, e.g. marketing.")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="reader, editor, approver or admin.")
+@click.option("--password", help="Asked for when missing.")
+def create_user_command(email, name, team, role, password):
+    """Create a user."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, name, team, role, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.email} ({user.role}, {user.team.slug}).")
+
+
+@click.command("demo")
+@click.option("--force", is_flag=True, help="Load even though the database already has data.")
+@click.option("--if-empty", is_flag=True, help="Load only into an empty database; otherwise do nothing.")
+def demo_command(force, if_empty):
+    """Load the demo SLA and one demo user of each role in marketing and sales."""
+    from app.demo import DemoRefused, database_has_data, load_demo
+
+    if if_empty and database_has_data():
+        click.echo("The database already has data; the demo is not loaded again "
+                   "('flask demo --force' reloads it and prints new passwords).")
+        return
+    try:
+        credentials = load_demo(force=force)
+    except DemoRefused as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    click.echo("Demo loaded. Sign in with any of these accounts:")
+    width = max(len(email) for email, _, _ in credentials)
+    for email, role, password in credentials:
+        click.echo(f"  {email.ljust(width)}  {role.ljust(8)}  password: {password}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

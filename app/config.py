@@ -1,0 +1,77 @@
+"""Configuration read from the environment (12-factor)."""
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+DEV_KEY_FILE = "dev-secret-key"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable deployment."""
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(instance_dir: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_dir / 'accord.db'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def development_secret_key(instance_dir: Path) -> str:
+    """Return the development key, generating it once into the instance folder."""
+    path = instance_dir / DEV_KEY_FILE
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    env = os.environ.get("ACCORD_ENV", "development").strip() or "development"
+    production = env == "production"
+    secret = os.environ.get("SECRET_KEY", "").strip()
+    if production:
+        dev_path = instance_dir / DEV_KEY_FILE
+        dev_key = dev_path.read_text().strip() if dev_path.exists() else None
+        if not secret:
+            raise ConfigError("ACCORD_ENV=production needs SECRET_KEY: set it to a long random value "
+                              "(for example: python -c 'import secrets; print(secrets.token_hex(32))').")
+        if secret == dev_key or len(secret) < 16 or secret.lower() in {"dev", "changeme", "secret"}:
+            raise ConfigError("SECRET_KEY is the development key or too weak (under 16 characters); "
+                              "production needs a real secret of its own.")
+    elif not secret:
+        secret = development_secret_key(instance_dir)
+    return {
+        "ACCORD_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_dir),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "ACCORD_PUBLIC_API": _flag("ACCORD_PUBLIC_API"),
+        "ACCORD_BASE_URL": os.environ.get("ACCORD_BASE_URL", "").rstrip("/"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25") or 25),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "accord@localhost"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_WINDOW_SECONDS": 15 * 60,
+    }

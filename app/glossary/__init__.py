@@ -1,0 +1,6 @@
+"""The glossary: every term A–Z, search, term pages."""
+from flask import Blueprint
+
+bp = Blueprint("glossary", __name__)
+
+from app.glossary import views  # noqa: E402,F401

@@ -1,0 +1,6 @@
+"""Review and sign-off of the version under review."""
+from flask import Blueprint
+
+bp = Blueprint("review", __name__)
+
+from app.review import views  # noqa: E402,F401

@@ -1,0 +1,74 @@
+"""The published document: the JSON that tools read, built from a version's entries."""
+import hashlib
+import json
+
+from app.sla.sections import SECTION_KEYS, SECTIONS, normalise_fields
+
+
+def isoformat_z(moment) -> str | None:
+    """An ISO 8601 UTC timestamp ending in Z (stored datetimes are naive UTC)."""
+    if moment is None:
+        return None
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def entry_to_dict(entry) -> dict:
+    """One entry as it appears in the published document."""
+    section = SECTIONS[entry.section]
+    data = {
+        "key": entry.key,
+        "name": entry.name,
+        "team": entry.team,
+        "definition": entry.definition,
+        "deprecated": bool(entry.deprecated),
+        "superseded_by": entry.superseded_by,
+    }
+    if section.ordered:
+        data["position"] = entry.position
+    data.update(normalise_fields(section, entry.fields or {}))
+    return data
+
+
+def sort_entries(entries) -> list:
+    """Entries in document order: by position in ordered sections, else by name."""
+    def sort_key(e):
+        section = SECTIONS[e.section]
+        return (e.position, e.key) if section.ordered else (e.name.casefold(), e.key)
+    return sorted(entries, key=sort_key)
+
+
+def sections_dict(entries) -> dict:
+    """Every section key mapped to its entries as dicts (empty lists included)."""
+    grouped: dict[str, list] = {key: [] for key in SECTION_KEYS}
+    for entry in entries:
+        grouped[entry.section].append(entry)
+    return {key: [entry_to_dict(e) for e in sort_entries(items)] for key, items in grouped.items()}
+
+
+def build_document(version, approvals=()) -> dict:
+    """The whole document of a version (the number and dates are those it has now)."""
+    return {
+        "version": version.number,
+        "published_at": isoformat_z(version.published_at),
+        "effective_from": version.effective_from.isoformat() if version.effective_from else None,
+        "title": version.title,
+        "approvals": [
+            {"team": a.team, "by": a.user.name, "at": isoformat_z(a.at)}
+            for a in sorted(approvals, key=lambda a: a.team)
+        ],
+        "sections": sections_dict(version.entries),
+    }
+
+
+def canonical_bytes(document: dict) -> bytes:
+    """Stable bytes for a document: sorted keys, no spaces, UTF-8."""
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def content_hash(version) -> str:
+    """SHA-256 of a version's content alone (what an approver signs), without dates or number."""
+    return hashlib.sha256(canonical_bytes(sections_dict(version.entries))).hexdigest()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,23 @@
+"""Template globals and filters."""
+from flask import Flask, current_app
+from flask_login import current_user
+
+from app.markdown import render_markdown
+from app.models.accounts import role_at_least
+from app.sla.sections import SECTION_LIST, SECTIONS
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["datetime"] = lambda d: d.strftime("%Y-%m-%d %H:%M UTC") if d else ""
+    app.jinja_env.filters["date"] = lambda d: d.strftime("%Y-%m-%d") if d else ""
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _globals():
+        def can(minimum: str) -> bool:
+            return current_user.is_authenticated and role_at_least(current_user.role, minimum)
+        def has_endpoint(endpoint: str) -> bool:
+            return endpoint in current_app.view_functions
+        return {"can": can, "has_endpoint": has_endpoint, "SECTION_LIST": SECTION_LIST, "SECTIONS": SECTIONS}

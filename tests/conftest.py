@@ -1,0 +1,232 @@
+"""Fixtures: app, client, runner, db, users and sign-in, a live server and Chromium.
+
+The suite runs on a fresh SQLite file per test by default, and on PostgreSQL when
+TEST_DATABASE_URL is set: a database of its own is created for the run and emptied after
+each test. Either way the schema comes from the migrations, as in production.
+"""
+import os
+import shutil
+import socket
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use")
+os.environ.setdefault("ACCORD_ENV", "development")
+
+from app import create_app  # noqa: E402
+from app.extensions import db as _db  # noqa: E402
+from app.models import Team, User  # noqa: E402
+
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+CHROMIUM = "/usr/bin/chromium"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+
+
+def _driver_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def upgrade_database(url: str) -> None:
+    """Create the schema with the migrations (flask db upgrade)."""
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="heads")
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL database created for this run (None on SQLite runs)."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    server = make_url(_driver_url(TEST_DATABASE_URL))
+    name = f"accord_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    upgrade_database(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file that each test copies."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def database_url(request, tmp_path):
+    """The database URL for one test: a fresh SQLite copy, or the run's PostgreSQL database."""
+    pg = request.getfixturevalue("postgres_url")
+    if pg:
+        yield pg
+        _truncate_all(pg)
+        return
+    template = request.getfixturevalue("sqlite_template")
+    path = tmp_path / "accord.db"
+    shutil.copy(template, path)
+    yield f"sqlite:///{path}"
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(url)
+    tables = [t.name for t in _db.metadata.sorted_tables]
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config():
+    """Config overrides for the app fixture; a test may change it before using `app`."""
+    return {"TESTING": True, "WTF_CSRF_ENABLED": False, "SERVER_NAME": None}
+
+
+@pytest.fixture
+def app(database_url, app_config):
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        from app.admin.services import ensure_core_teams
+        ensure_core_teams()
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: make_user(role="reader", team="marketing", email=None, active=True) -> User."""
+    counter = {"n": 0}
+
+    def make(role="reader", team="marketing", email=None, active=True, name=None):
+        counter["n"] += 1
+        team_row = _db.session.scalar(_db.select(Team).where(Team.slug == team))
+        if team_row is None:
+            team_row = Team(slug=team, name=team.replace("-", " ").title())
+            _db.session.add(team_row)
+        user = User(email=email or f"{role}-{team}-{counter['n']}@example.com",
+                    name=name or f"{team.title()} {role.title()} {counter['n']}",
+                    team=team_row, role=role, active=active, password_hash=_PASSWORD_HASH)
+        _db.session.add(user)
+        _db.session.commit()
+        return user
+
+    return make
+
+
+def sign_in(client, user) -> None:
+    """Mark a test client as signed in as `user` (the login form has tests of its own)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def login_as(app, make_user):
+    """login_as(role, team="marketing") -> a test client signed in as a new user of that role."""
+    def login(role="reader", team="marketing", **kwargs):
+        user = make_user(role=role, team=team, **kwargs)
+        client = app.test_client()
+        sign_in(client, user)
+        client.user = user
+        return client
+
+    return login
+
+
+# --- a real server and a real browser -------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(database_url):
+    """The app served over HTTP on 127.0.0.1 in a thread, CSRF on, as in production."""
+    app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        from app.admin.services import ensure_core_teams
+        ensure_core_teams()
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.app = app
+    server.url = f"http://127.0.0.1:{port}"
+    yield server
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, live_server):
+    """Each browser test's pages resolve relative URLs against its own live server."""
+    return {**browser_context_args, "base_url": live_server.url}
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep a screenshot and the HTML of a failed browser test as artefacts."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed or "page" not in item.funcargs:
+        return
+    page = item.funcargs["page"]
+    out = Path(item.config.rootpath) / "test-results" / item.name.replace("/", "_")
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        page.screenshot(path=str(out / "screenshot.png"), full_page=True)
+        (out / "page.html").write_text(page.content())
+    except Exception:  # the page may be gone; the failure itself is what matters
+        pass

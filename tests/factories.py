@@ -1,0 +1,51 @@
+"""Test factories for versions and entries, built straight on the models."""
+import hashlib
+from datetime import date
+
+from app.extensions import db
+from app.models import Approval, Entry, Version, VersionState
+from app.models.base import utcnow
+from app.sla.document import build_document, canonical_bytes
+from app.sla.sections import SECTIONS, normalise_fields
+
+
+def make_entry(section: str, key: str, name: str | None = None, team: str = "marketing",
+               definition: str = "", position: int = 0, **fields) -> Entry:
+    """An unsaved entry; structured fields default to empty."""
+    sec = SECTIONS[section]
+    return Entry(section=section, key=key, name=name or key.replace("-", " ").title(), team=team,
+                 definition=definition or f"The definition of {key}.", position=position,
+                 fields=normalise_fields(sec, fields))
+
+
+def make_draft(entries=(), by=None) -> Version:
+    """An open draft holding `entries`."""
+    version = Version(state=VersionState.DRAFT.value, created_by_id=getattr(by, "id", None))
+    version.entries.extend(entries)
+    db.session.add(version)
+    db.session.commit()
+    return version
+
+
+def make_published(entries=(), number="1.0.0", approvers=(), effective_from=None) -> Version:
+    """A published version with its frozen bytes, as publishing leaves it (supersedes the current one)."""
+    previous = db.session.scalar(db.select(Version).where(Version.state == VersionState.PUBLISHED.value))
+    version = make_draft(entries)
+    if previous is not None:
+        previous.state = VersionState.SUPERSEDED.value
+        previous.superseded_at = utcnow()
+        version.based_on = previous
+    for user in approvers:
+        db.session.add(Approval(version_id=version.id, team=user.team.slug, user_id=user.id,
+                                content_hash="0" * 64))
+    db.session.flush()
+    version.number = number
+    version.state = VersionState.PUBLISHED.value
+    version.published_at = utcnow()
+    version.effective_from = effective_from or date.today()
+    version.change = "major" if previous is None else "minor"
+    approvals = db.session.scalars(db.select(Approval).where(Approval.version_id == version.id)).all()
+    version.document = canonical_bytes(build_document(version, approvals))
+    version.sha256 = hashlib.sha256(version.document).hexdigest()
+    db.session.commit()
+    return version
