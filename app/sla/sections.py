@@ -36,10 +36,17 @@ class Field:
     maximum: float | None = None
     ref_section: str | None = None
     help: str = ""
+    # Text a tool computes with (a scoring rule's field and value) is structured, not prose.
+    structured_text: bool = False
 
     @property
     def is_reference(self) -> bool:
         return self.kind in ("ref", "refs", "team")
+
+    @property
+    def is_prose(self) -> bool:
+        """Prose changes make a patch version; every other change makes at least a minor one."""
+        return self.kind in ("text", "longtext", "list") and not self.structured_text
 
 
 @dataclass(frozen=True)
@@ -152,10 +159,11 @@ SECTION_LIST: tuple[Section, ...] = (
         "Rules that add or subtract points, and so decide when an MQL becomes an SQL.",
         (
             Field("kind", "choice", "Kind", required=True, choices=SCORING_KINDS),
-            Field("field", "text", "Field", required=True,
+            Field("field", "text", "Field", required=True, structured_text=True,
                   help="A lead field (fit) or an event name (engagement)."),
             Field("operator", "choice", "Operator", required=True, choices=COMPARISON_OPERATORS),
-            Field("value", "text", "Value", help="Compared with the field; a comma-separated list for 'in'."),
+            Field("value", "text", "Value", structured_text=True,
+                  help="Compared with the field; a comma-separated list for 'in'."),
             Field("points", "int", "Points", required=True, minimum=-1000, maximum=1000),
         ),
     ),
@@ -182,6 +190,7 @@ SECTION_LIST: tuple[Section, ...] = (
 SECTIONS: dict[str, Section] = {s.key: s for s in SECTION_LIST}
 SECTION_KEYS: tuple[str, ...] = tuple(SECTIONS)
 ENTRY_BASE_FIELDS = ("key", "name", "team", "definition", "deprecated", "superseded_by")
+PROSE_BASE_FIELDS = ("name", "definition")  # the other base fields are structured
 
 
 def get_section(key: str) -> Section | None:
