@@ -1,0 +1,74 @@
+"""Configuration from the environment, and the production refusal without a real secret."""
+import pytest
+
+from app.config import ConfigError, load_config
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in ("SECRET_KEY", "ACCORD_ENV", "DATABASE_URL", "ACCORD_PUBLIC_API"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_development_generates_a_secret_key_once(clean_env, tmp_path):
+    first = load_config(tmp_path)["SECRET_KEY"]
+    second = load_config(tmp_path)["SECRET_KEY"]
+    assert len(first) >= 32 and first == second
+    assert (tmp_path / "dev-secret-key").exists()
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(clean_env, tmp_path):
+    assert load_config(tmp_path)["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'accord.db'}"
+
+
+@pytest.mark.parametrize("url", ["postgres://u:p@h/db", "postgresql://u:p@h/db"])
+def test_postgres_urls_use_psycopg3(clean_env, tmp_path, url):
+    clean_env.setenv("DATABASE_URL", url)
+    assert load_config(tmp_path)["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@h/db"
+
+
+def test_production_refuses_to_start_without_a_secret_key(clean_env, tmp_path):
+    clean_env.setenv("ACCORD_ENV", "production")
+    with pytest.raises(ConfigError, match="needs SECRET_KEY"):
+        load_config(tmp_path)
+
+
+def test_production_refuses_the_development_key(clean_env, tmp_path):
+    dev_key = load_config(tmp_path)["SECRET_KEY"]
+    clean_env.setenv("ACCORD_ENV", "production")
+    clean_env.setenv("SECRET_KEY", dev_key)
+    with pytest.raises(ConfigError, match="development key"):
+        load_config(tmp_path)
+
+
+def test_production_refuses_a_weak_key(clean_env, tmp_path):
+    clean_env.setenv("ACCORD_ENV", "production")
+    clean_env.setenv("SECRET_KEY", "changeme")
+    with pytest.raises(ConfigError):
+        load_config(tmp_path)
+
+
+def test_production_with_a_real_key_sets_secure_cookies(clean_env, tmp_path):
+    clean_env.setenv("ACCORD_ENV", "production")
+    clean_env.setenv("SECRET_KEY", "a" * 64)
+    config = load_config(tmp_path)
+    assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
+    assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_production_refusal_from_the_command_line(clean_env, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    env = {"ACCORD_ENV": "production", "PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=root, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "needs SECRET_KEY" in result.stderr
+
+
+def test_public_api_flag(clean_env, tmp_path):
+    clean_env.setenv("ACCORD_PUBLIC_API", "1")
+    assert load_config(tmp_path)["ACCORD_PUBLIC_API"] is True
