@@ -198,11 +198,12 @@ def live_server(database_url):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args():
+    """Debian's Chromium, never a downloaded browser."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     return {
-        **browser_type_launch_args,
+        "headless": True,
         "executable_path": CHROMIUM,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
@@ -210,9 +211,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args, live_server):
+def browser_context_args(live_server):
     """Each browser test's pages resolve relative URLs against its own live server."""
-    return {**browser_context_args, "base_url": live_server.url}
+    return {"base_url": live_server.url, "viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
