@@ -44,7 +44,7 @@ def demo_command(force, if_empty):
     click.echo("Demo loaded. Sign in with any of these accounts:")
     width = max(len(email) for email, _, _ in credentials)
     for email, role, password in credentials:
-        click.echo(f"  {email.ljust(width)}  {role.ljust(8)}  password: {password}")
+        click.echo(f"  {email.ljust(width)}  {role.ljust(18)}  password: {password}")
 
 
 def register_cli(app: Flask) -> None:
