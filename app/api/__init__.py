@@ -1,6 +1,28 @@
 """The JSON API for tools, under /api/v1."""
 from flask import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from app.extensions import csrf
 
-from app.api import views  # noqa: E402,F401
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Token-authenticated JSON, not forms: CSRF tokens do not apply (a JSON POST needs a CORS preflight).
+csrf.exempt(bp)
+
+from app.api import views, score  # noqa: E402,F401
+from app.api.auth import authenticate_request  # noqa: E402
+from app.api.http import VARY, ApiError  # noqa: E402
+
+
+@bp.before_request
+def _authenticate():
+    authenticate_request()
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    return error.response()
+
+
+@bp.after_request
+def _vary(response):
+    response.headers["Vary"] = VARY
+    return response

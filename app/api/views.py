@@ -1,9 +1,130 @@
-"""API endpoints (placeholder until the API area lands)."""
+"""Read endpoints: documents, versions, sections, terms, glossary, compare, exports, schema, OpenAPI."""
+from flask import request
+
 from app.api import bp
-from app.errors import problem
+from app.api.documents import derived, parsed, published, requested, version_list, current_published
+from app.api.http import ApiError, dump_json, json_response, not_found
+from app.api.openapi import openapi_document
+from app.markdown import render_markdown_html
+from app.sla.diff import compare_documents
+from app.sla.exports import hubspot_export, salesforce_export
+from app.sla.schema import document_schema
+from app.sla.sections import SECTION_LIST, get_section
 
 
 @bp.route("/sla")
 def sla():
-    """The current published document."""
-    return problem(404, "Not Found", "No version has been published yet.")
+    """The current published document, as its frozen bytes."""
+    version = current_published()
+    return json_response(version.document, etag=version.sha256, last_modified=version.published_at)
+
+
+@bp.route("/sla/versions")
+def versions():
+    """Every published version, newest first."""
+    return json_response(dump_json({"versions": version_list()}))
+
+
+@bp.route("/sla/versions/<version>")
+def version(version: str):
+    """One published version's document (immutable)."""
+    row = published(version)
+    return json_response(row.document, etag=row.sha256, last_modified=row.published_at, immutable=True)
+
+
+def _derived_response(kind: str, arg: str, build):
+    """A view derived from the requested version's document, memoised by its SHA-256."""
+    row, immutable = requested(request.args.get("version"))
+    data = derived.get((row.sha256, kind, arg), lambda: build(parsed(row)))
+    return json_response(data, last_modified=row.published_at, immutable=immutable)
+
+
+@bp.route("/sla/sections/<section>")
+def section(section: str):
+    """One section of the current version (`?version=` for another)."""
+    registered = get_section(section)
+    if registered is None:
+        raise not_found(f"There is no section '{section}'. Sections: {', '.join(s.key for s in SECTION_LIST)}.")
+
+    def build(document):
+        return dump_json({"version": document["version"], "section": section, "title": registered.title,
+                          "entries": document["sections"].get(section, [])})
+    return _derived_response("section", section, build)
+
+
+def _find_entry(document: dict, key: str) -> tuple[str, dict] | None:
+    for section_key, entries in document["sections"].items():
+        for entry in entries:
+            if entry["key"] == key:
+                return section_key, entry
+    return None
+
+
+@bp.route("/sla/terms/<key>")
+def term(key: str):
+    """One entry of the current version, with its section (`?version=` for another)."""
+    row, _ = requested(request.args.get("version"))
+    if _find_entry(parsed(row), key) is None:
+        raise not_found(f"Version {row.number} has no term '{key}'.")
+
+    def build(document):
+        section_key, entry = _find_entry(document, key)
+        return dump_json({"version": document["version"], "section": section_key, "entry": entry})
+    return _derived_response("term", key, build)
+
+
+def _glossary(document: dict) -> bytes:
+    terms = [{
+        "key": entry["key"],
+        "name": entry["name"],
+        "section": section_key,
+        "team": entry["team"],
+        "deprecated": entry["deprecated"],
+        "definition": entry["definition"],
+        "definition_html": render_markdown_html(entry["definition"]),
+        "synonyms": list(entry.get("synonyms") or []),
+    } for section_key, entries in document["sections"].items() for entry in entries]
+    terms.sort(key=lambda t: (t["name"].casefold(), t["key"]))
+    return dump_json({"version": document["version"], "terms": terms})
+
+
+@bp.route("/glossary")
+def glossary():
+    """Every term of the current version, flat and A–Z (`?version=` for another)."""
+    return _derived_response("glossary", "", _glossary)
+
+
+@bp.route("/sla/compare")
+def compare():
+    """The structured diff between two published versions, with change kind and breaking changes."""
+    old_number, new_number = request.args.get("from", "").strip(), request.args.get("to", "").strip()
+    if not old_number or not new_number:
+        raise ApiError(400, "Bad Request", "Name both versions: /sla/compare?from=A&to=B.")
+    old, new = published(old_number), published(new_number)
+    data = derived.get((old.sha256, "compare", new.sha256),
+                       lambda: dump_json(compare_documents(parsed(old), parsed(new))))
+    return json_response(data, immutable=True)
+
+
+@bp.route("/sla/exports/hubspot")
+def export_hubspot():
+    """Deal stages as a HubSpot pipeline; lifecycle stages and lead statuses as property options."""
+    return _derived_response("hubspot", "", lambda document: dump_json(hubspot_export(document)))
+
+
+@bp.route("/sla/exports/salesforce")
+def export_salesforce():
+    """Deal stages as OpportunityStage records and lead statuses as LeadStatus records."""
+    return _derived_response("salesforce", "", lambda document: dump_json(salesforce_export(document)))
+
+
+@bp.route("/schema")
+def schema():
+    """The JSON Schema (2020-12) that every published document validates against."""
+    return json_response(dump_json(document_schema()))
+
+
+@bp.route("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return json_response(dump_json(openapi_document()))

@@ -1,0 +1,36 @@
+"""Who may call the API: a Bearer token, a signed-in session, or anyone when the API is public."""
+from flask import g, request
+from flask_login import current_user
+
+from app.api.http import ApiError, is_public
+from app.api.tokens import authenticate_token
+
+REALM = 'Bearer realm="accord"'
+
+
+def _unauthorized(detail: str, error: str | None = None) -> ApiError:
+    challenge = REALM + (f', error="{error}"' if error else "")
+    return ApiError(401, "Unauthorized", detail, headers={"WWW-Authenticate": challenge})
+
+
+def authenticate_request() -> None:
+    """Run before every API view: sets g.api_token or relies on the session, else raises 401/403."""
+    g.api_token = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, credentials = header.partition(" ")
+        if scheme.lower() != "bearer" or not credentials.strip():
+            raise _unauthorized("Send the token as 'Authorization: Bearer <token>'.", "invalid_request")
+        token = authenticate_token(credentials.strip())
+        if token is None:
+            # A presented credential is always checked, even on a public API: a revoked token fails loudly.
+            raise _unauthorized("The API token is unknown or has been revoked.", "invalid_token")
+        g.api_token = token
+        return
+    if current_user.is_authenticated:
+        if not current_user.active:
+            raise ApiError(403, "Forbidden", "This account is deactivated.")
+        return
+    if is_public():
+        return
+    raise _unauthorized("This API needs an API token (Authorization: Bearer <token>) or a signed-in session.")

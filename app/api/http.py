@@ -1,0 +1,84 @@
+"""HTTP plumbing of the API: problem errors, JSON bytes with ETags, conditional requests, caching."""
+import hashlib
+import json
+
+from flask import Response, current_app, request
+
+from app.errors import problem
+
+IMMUTABLE_MAX_AGE = 31_536_000  # a year: a published version's bytes never change
+VARY = "Authorization, Cookie"
+
+
+class ApiError(Exception):
+    """An error the API answers as application/problem+json."""
+
+    def __init__(self, status: int, title: str, detail: str = "", headers: dict | None = None, **extra):
+        super().__init__(detail or title)
+        self.status, self.title, self.detail = status, title, detail
+        self.headers = headers or {}
+        self.extra = extra
+
+    def response(self) -> Response:
+        response = problem(self.status, self.title, self.detail, **self.extra)
+        response.headers.update(self.headers)
+        response.headers["Vary"] = VARY
+        return response
+
+
+def not_found(detail: str) -> ApiError:
+    return ApiError(404, "Not Found", detail)
+
+
+def dump_json(data) -> bytes:
+    """Response bytes for derived JSON: stable key order, UTF-8, compact."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def etag_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_public() -> bool:
+    return bool(current_app.config.get("ACCORD_PUBLIC_API"))
+
+
+def immutable_cache_control() -> str:
+    """For URLs naming a published version: cached for a year; shared caches only when the API is public."""
+    scope = "public" if is_public() else "private"
+    return f"{scope}, max-age={IMMUTABLE_MAX_AGE}, immutable"
+
+
+def revalidate_cache_control() -> str:
+    """For URLs whose answer changes when a version is published: always revalidate (cheap with ETags)."""
+    return "no-cache" if is_public() else "private, no-cache"
+
+
+def _not_modified(etag: str, last_modified) -> bool:
+    """If-None-Match (weak comparison, lists, *) decides; If-Modified-Since only without it."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "If-None-Match" in request.headers:
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    if since is not None and last_modified is not None:
+        return last_modified.replace(microsecond=0) <= since.replace(tzinfo=None)
+    return False
+
+
+def json_response(data: bytes, *, etag: str | None = None, last_modified=None, immutable: bool = False,
+                  status: int = 200) -> Response:
+    """JSON bytes as they are, with a strong ETag, caching headers and 304 for a matching validator."""
+    etag = etag or etag_of(data)
+    not_modified = status == 200 and _not_modified(etag, last_modified)
+    response = Response(b"" if not_modified else data, status=304 if not_modified else status,
+                        mimetype="application/json")
+    response.set_etag(etag)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.headers["Cache-Control"] = immutable_cache_control() if immutable else revalidate_cache_control()
+    response.headers["Vary"] = VARY
+    if not_modified:
+        response.headers.pop("Content-Type", None)
+        response.headers.pop("Content-Length", None)
+    return response

@@ -1,0 +1,177 @@
+"""The OpenAPI 3.1 description of the API, with paths taken from the URL map so they cannot drift."""
+import re
+
+from flask import current_app, request
+
+from app.api import bp
+from app.api.http import IMMUTABLE_MAX_AGE, is_public
+from app.api.openapi_schemas import REF, component_schemas
+from app.sla.scoring import SEMANTICS
+from app.sla.sections import SECTION_KEYS
+
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": REF + "Problem"}}}
+_CACHING_HEADERS = {
+    "ETag": {"description": "Strong validator; for documents, the SHA-256 of the bytes.", "schema": {"type": "string"}},
+    "Cache-Control": {"description": "no-cache for the current version; max-age a year, immutable, for a named one.",
+                      "schema": {"type": "string"}},
+    "Vary": {"schema": {"type": "string"}},
+}
+_VERSION_QUERY = {"name": "version", "in": "query", "required": False, "schema": {"type": "string"},
+                  "description": "A published version number, e.g. 1.2.0. Without it: the current version; "
+                                 "with it, the answer is immutable and cached for a year."}
+_PATH_PARAMETERS = {
+    "version": {"description": "A published (or superseded) version number.", "schema": {"type": "string"}},
+    "section": {"description": "A section key.", "schema": {"type": "string", "enum": list(SECTION_KEYS)}},
+    "key": {"description": "An entry's key.", "schema": {"type": "string"}},
+}
+
+DESCRIPTION = f"""\
+Accord serves the signed Sales & Marketing SLA as versioned JSON for tools.
+
+**Authentication.** Send an API token (`Authorization: Bearer acc_…`; admins create them under
+Admin → API tokens or with `flask tokens create NAME`) or use a signed-in browser session. Without
+either the answer is 401, unless the deployment sets `ACCORD_PUBLIC_API=1`. A presented token that
+is unknown or revoked is always refused with 401.
+
+**Caching.** Every JSON answer carries a strong `ETag`; send it back in `If-None-Match` to get
+`304 Not Modified` with no body. A published document's ETag is its SHA-256 and its bytes never
+change: URLs that name a version (`/sla/versions/{{version}}`, `?version=`) are served with
+`Cache-Control: private, max-age={IMMUTABLE_MAX_AGE}, immutable` (`public` on a public deployment),
+the current version with `no-cache`, and everything varies on `Authorization, Cookie`.
+
+**Errors** are `application/problem+json` (RFC 9457): 400 malformed request, 401, 403, 404 unknown
+version / section / term, 405 method not allowed, 413 body over 1 MiB, 415 body not JSON, 422 body
+against the schema (with `errors`).
+
+**Versioning.** Versions follow semantic versioning: major when an entry is removed or a field
+changes type, minor when an entry is added or a structured value changes, patch for prose only.
+
+**Scoring.** {SEMANTICS}"""
+
+
+def _response(schema: str, description: str, cached: bool = True) -> dict:
+    return {"description": description, "headers": _CACHING_HEADERS if cached else {},
+            "content": {"application/json": {"schema": {"$ref": REF + schema}}}}
+
+
+def _op(summary: str, schema: str, description: str = "", params=(), not_found: bool = True,
+        errors=(), cached: bool = True) -> dict:
+    responses = {"200": _response(schema, summary, cached)}
+    if cached:
+        responses["304"] = {"$ref": "#/components/responses/NotModified"}
+    for status in (*errors, 401, 403, *((404,) if not_found else ())):
+        responses[str(status)] = {"$ref": f"#/components/responses/Problem{status}"}
+    return {"summary": summary, "description": description or summary, "parameters": list(params),
+            "responses": dict(sorted(responses.items()))}
+
+
+OPERATIONS = {
+    "api.sla": ("get", _op("The current published document", "SlaDocument",
+                           "The frozen bytes of the version in force; the ETag is their SHA-256.")),
+    "api.versions": ("get", _op("Every published version", "VersionList",
+                                "Published and superseded versions, newest first.", not_found=False)),
+    "api.version": ("get", _op("One published version's document", "SlaDocument",
+                               "Immutable: the bytes frozen at publish.")),
+    "api.section": ("get", _op("One section of a version", "Section", params=[_VERSION_QUERY])),
+    "api.term": ("get", _op("One entry of a version, with its section", "Term", params=[_VERSION_QUERY])),
+    "api.glossary": ("get", _op("Every term, flat and A–Z", "Glossary", params=[_VERSION_QUERY])),
+    "api.compare": ("get", _op(
+        "The structured diff between two published versions", "Comparison",
+        "Entries added, removed and changed per section, field by field, with `change` "
+        "(major/minor/patch) and `breaking` (one message per breaking change).",
+        params=[{"name": "from", "in": "query", "required": True, "schema": {"type": "string"}},
+                {"name": "to", "in": "query", "required": True, "schema": {"type": "string"}}],
+        errors=(400,))),
+    "api.score": ("post", {**_op("Score a lead with the version's lead scoring rules", "ScoreResult",
+                                 SEMANTICS, params=[_VERSION_QUERY], errors=(400, 413, 415, 422), cached=False),
+                           "requestBody": {"required": True, "content": {
+                               "application/json": {"schema": {"$ref": REF + "ScoreRequest"}}}}}),
+    "api.export_hubspot": ("get", _op(
+        "Deal stages as a HubSpot pipeline, lifecycle stages and lead statuses as property options",
+        "HubSpotExport", "Probabilities are strings from 0.0 to 1.0; descriptions are plain text; "
+        "deprecated entries are hidden options. Lead statuses are ordered by the earliest lifecycle "
+        "stage they apply to.", params=[_VERSION_QUERY])),
+    "api.export_salesforce": ("get", _op(
+        "Deal stages as OpportunityStage records and lead statuses as LeadStatus records",
+        "SalesforceExport", "ApiName is the entry key; DefaultProbability is a percentage; Description is "
+        "plain text of at most 255 characters. IsDefault marks the status keyed `new` (else the first); "
+        "IsConverted marks statuses that apply at or past the `opportunity` lifecycle stage (else the last).",
+        params=[_VERSION_QUERY])),
+    "api.schema": ("get", _op("The JSON Schema (2020-12) of the published document", "JsonSchema",
+                              not_found=False)),
+    "api.openapi": ("get", _op("This OpenAPI description", "OpenApi", not_found=False)),
+}
+
+
+def _problem_responses() -> dict:
+    titles = {400: "Malformed request", 401: "No valid token or session", 403: "Account deactivated",
+              404: "Unknown version, section or term", 405: "Method not allowed",
+              413: "Body over 1 MiB", 415: "Body is not JSON"}
+    responses = {f"Problem{status}": {"description": title, "content": _PROBLEM} for status, title in titles.items()}
+    responses["Problem401"]["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    responses["Problem422"] = {"description": "The body breaks the request schema; `errors` lists how.",
+                               "content": {"application/problem+json": {"schema": {"$ref": REF + "ValidationProblem"}}}}
+    responses["NotModified"] = {"description": "The If-None-Match validator matches: no body.",
+                                "headers": _CACHING_HEADERS}
+    return responses
+
+
+def _paths() -> dict:
+    paths: dict = {}
+    for rule in current_app.url_map.iter_rules():
+        if rule.endpoint not in OPERATIONS:
+            continue
+        method, operation = OPERATIONS[rule.endpoint]
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule[len(bp.url_prefix):])
+        parameters = [{"name": name, "in": "path", "required": True, **_PATH_PARAMETERS[name]}
+                      for name in sorted(rule.arguments)]
+        operation = {**operation, "operationId": rule.endpoint.split(".", 1)[1],
+                     "parameters": parameters + operation["parameters"]}
+        paths.setdefault(path, {})[method] = operation
+    return dict(sorted(paths.items()))
+
+
+def _server_url() -> str:
+    base = current_app.config.get("ACCORD_BASE_URL") or request.url_root.rstrip("/")
+    return base + bp.url_prefix
+
+
+def _webhooks() -> dict:
+    payload = {"type": "object", "required": ["event", "version", "sha256", "url"], "properties": {
+        "event": {"type": "string", "const": "sla.published"}, "version": {"type": "string"},
+        "sha256": {"type": "string"}, "url": {"type": "string", "format": "uri"}}}
+    headers = [{"name": name, "in": "header", "required": True, "schema": {"type": "string"}, "description": text}
+               for name, text in (("X-Accord-Event", "sla.published"),
+                                  ("X-Accord-Delivery", "A unique id per delivery; the same on retries."),
+                                  ("X-Accord-Signature", "sha256=<hex HMAC-SHA256 of the raw body with the secret>"))]
+    return {"slaPublished": {"post": {
+        "summary": "A version was published",
+        "description": "Sent to every registered URL after a publish commits; a non-2xx answer or a 5 s "
+                       "timeout is retried after 1, 2, 4, 8, 16 and 32 minutes.",
+        "parameters": headers,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": payload}}},
+        "responses": {"2XX": {"description": "Received."}}}}}
+
+
+def openapi_document() -> dict:
+    """The whole OpenAPI 3.1 document for this deployment."""
+    security = [{"bearerToken": []}, {"session": []}] + ([{}] if is_public() else [])
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {"title": "Accord SLA API", "version": "1.0.0", "description": DESCRIPTION},
+        "servers": [{"url": _server_url()}],
+        "security": security,
+        "paths": _paths(),
+        "webhooks": _webhooks(),
+        "components": {
+            "schemas": component_schemas(),
+            "responses": _problem_responses(),
+            "securitySchemes": {
+                "bearerToken": {"type": "http", "scheme": "bearer", "description": "An API token (acc_…)."},
+                "session": {"type": "apiKey", "in": "cookie",
+                            "name": current_app.config.get("SESSION_COOKIE_NAME", "session"),
+                            "description": "A signed-in browser session."},
+            },
+        },
+    }

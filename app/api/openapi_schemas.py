@@ -1,0 +1,111 @@
+"""Component schemas of the OpenAPI description (the document's own come from app.sla.schema)."""
+from app.sla.schema import SEMVER_PATTERN, TEAM, TIMESTAMP, definitions, document_body_schema
+from app.sla.scoring import SCORE_REQUEST_SCHEMA
+from app.sla.sections import KEY_PATTERN, SECTION_KEYS
+
+REF = "#/components/schemas/"
+KEY = {"type": "string", "pattern": KEY_PATTERN}
+SEMVER = {"type": "string", "pattern": SEMVER_PATTERN}
+CHANGE = {"type": ["string", "null"], "enum": ["major", "minor", "patch", None]}
+STRING = {"type": "string"}
+
+
+def _object(properties: dict, required: list | None = None, extra: bool = False, **more) -> dict:
+    return {"type": "object", "required": list(properties) if required is None else required,
+            "properties": properties, "additionalProperties": extra, **more}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": REF + name}
+
+
+def _options(title: str) -> dict:
+    option = _object({"label": STRING, "value": KEY, "displayOrder": {"type": "integer"},
+                      "description": STRING, "hidden": {"type": "boolean"}})
+    return _object({"options": {"type": "array", "items": option}}, description=title)
+
+
+def _diff_schema() -> dict:
+    changed = _object({"key": KEY, "name": STRING, "change": CHANGE,
+                       "fields": {"type": "object", "additionalProperties": _object(
+                           {"old": {}, "new": {}}, required=[])}})
+    section = _object({"added": {"type": "array", "items": {"type": "object"}},
+                       "removed": {"type": "array", "items": {"type": "object"}},
+                       "changed": {"type": "array", "items": changed}})
+    return _object({
+        "from": SEMVER, "to": SEMVER, "change": CHANGE,
+        "breaking": {"type": "array", "items": STRING, "description": "One message per breaking change."},
+        "sections": {"type": "object", "required": list(SECTION_KEYS), "additionalProperties": section},
+        "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
+    })
+
+
+def component_schemas() -> dict:
+    """Every named schema the operations refer to."""
+    score_request = {k: v for k, v in SCORE_REQUEST_SCHEMA.items() if k != "$schema"}
+    schemas = {
+        "Problem": _object({
+            "type": STRING, "title": STRING, "status": {"type": "integer"}, "detail": STRING,
+        }, required=["type", "title", "status", "detail"], extra=True,
+            description="An RFC 9457 problem (application/problem+json)."),
+        "ValidationProblem": {"allOf": [_ref("Problem"), _object({"errors": {"type": "array", "items": _object(
+            {"pointer": {"type": "string", "description": "JSON pointer into the body."},
+             "message": STRING})}}, required=["errors"], extra=True)]},
+        "SlaDocument": document_body_schema(REF),
+        **definitions(),
+        "VersionSummary": _object({
+            "version": SEMVER, "published_at": TIMESTAMP,
+            "effective_from": {"type": ["string", "null"], "format": "date"},
+            "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "Also the document's ETag."},
+            "change": CHANGE, "state": {"type": "string", "enum": ["published", "superseded"]},
+            "approvals": {"type": "array", "items": _ref("Approval")},
+        }),
+        "VersionList": _object({"versions": {"type": "array", "items": _ref("VersionSummary")}}),
+        "Section": _object({"version": SEMVER, "section": {"type": "string", "enum": list(SECTION_KEYS)},
+                            "title": STRING, "entries": {"type": "array", "items": {"type": "object"}}},
+                           description="Entries follow the section's Entry_<section> schema."),
+        "Term": _object({"version": SEMVER, "section": {"type": "string", "enum": list(SECTION_KEYS)},
+                         "entry": {"anyOf": [_ref(f"Entry_{key}") for key in SECTION_KEYS]}}),
+        "GlossaryTerm": _object({
+            "key": KEY, "name": STRING, "section": {"type": "string", "enum": list(SECTION_KEYS)},
+            "team": TEAM, "deprecated": {"type": "boolean"}, "definition": {"type": "string", "description": "Markdown."},
+            "definition_html": {"type": "string", "description": "The definition rendered and sanitised."},
+            "synonyms": {"type": "array", "items": STRING},
+        }),
+        "Glossary": _object({"version": SEMVER, "terms": {"type": "array", "items": _ref("GlossaryTerm")}}),
+        "Comparison": _diff_schema(),
+        "ScoreRequest": score_request,
+        "ScoreResult": _object({
+            "version": SEMVER, "score": {"type": "number"}, "fit": {"type": "number"},
+            "engagement": {"type": "number"},
+            "stage": {"type": ["string", "null"], "description": "A lifecycle stage key."},
+            "matched_rules": {"type": "array", "items": _object({
+                "key": KEY, "name": STRING, "kind": {"type": "string", "enum": ["fit", "engagement"]},
+                "points": {"type": "number"}})},
+        }),
+        "HubSpotExport": _object({
+            "version": SEMVER,
+            "pipeline": _object({"label": STRING, "displayOrder": {"type": "integer"}, "stages": {
+                "type": "array", "items": _object({
+                    "label": STRING, "displayOrder": {"type": "integer"},
+                    "metadata": _object({
+                        "probability": {"type": "string", "pattern": r"^(0(\.[0-9]+)?|1(\.0+)?)$"},
+                        "isClosed": {"type": "string", "enum": ["true", "false"]}})})}}),
+            "properties": _object({"lifecyclestage": _options("Lifecycle stages, in position order."),
+                                   "hs_lead_status": _options("Lead statuses, in funnel order.")}),
+        }),
+        "SalesforceExport": _object({
+            "version": SEMVER,
+            "OpportunityStage": {"type": "array", "items": _object({
+                "MasterLabel": STRING, "ApiName": KEY, "SortOrder": {"type": "integer"},
+                "IsActive": {"type": "boolean"}, "IsClosed": {"type": "boolean"}, "IsWon": {"type": "boolean"},
+                "DefaultProbability": {"type": "number", "minimum": 0, "maximum": 100},
+                "Description": {"type": "string", "maxLength": 255}})},
+            "LeadStatus": {"type": "array", "items": _object({
+                "MasterLabel": STRING, "ApiName": KEY, "SortOrder": {"type": "integer"},
+                "IsConverted": {"type": "boolean"}, "IsDefault": {"type": "boolean"}})},
+        }),
+        "JsonSchema": {"type": "object", "description": "A JSON Schema (2020-12) document."},
+        "OpenApi": {"type": "object", "required": ["openapi", "info", "paths"]},
+    }
+    return schemas

@@ -1,0 +1,45 @@
+"""POST /score: a lead scored with a version's lead scoring rules."""
+import json
+
+from flask import request
+from jsonschema import Draft202012Validator
+
+from app.api import bp
+from app.api.documents import parsed, requested
+from app.api.http import ApiError, dump_json, json_response
+from app.sla.scoring import SCORE_REQUEST_SCHEMA, score_lead
+
+_validator = Draft202012Validator(SCORE_REQUEST_SCHEMA)
+
+
+def read_json_body() -> object:
+    """The request's JSON body: 415 when it is not JSON, 400 when it does not parse."""
+    if not request.is_json:
+        raise ApiError(415, "Unsupported Media Type", "Send the body as JSON (Content-Type: application/json).")
+    raw = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH this raises 413
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ApiError(400, "Bad Request", f"The body is not valid JSON: {error}.") from error
+
+
+def validation_errors(payload) -> list[dict]:
+    """Every way the payload breaks the request schema, with a JSON pointer to where."""
+    errors = sorted(_validator.iter_errors(payload), key=lambda e: list(e.absolute_path))
+    return [{"pointer": "/" + "/".join(str(p) for p in e.absolute_path), "message": e.message}
+            for e in errors]
+
+
+@bp.route("/score", methods=["POST"])
+def score():
+    """Score a lead's fields and events with the current version's rules (`?version=` for another)."""
+    payload = read_json_body()
+    errors = validation_errors(payload)
+    if errors:
+        raise ApiError(422, "Unprocessable Content", "The body does not match the score request schema.",
+                       errors=errors)
+    row, _ = requested(request.args.get("version"))
+    result = score_lead(parsed(row), payload.get("fields"), payload.get("events"))
+    response = json_response(dump_json(result))
+    response.headers["Cache-Control"] = "no-store"
+    return response

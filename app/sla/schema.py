@@ -1,0 +1,136 @@
+"""The JSON Schema (2020-12) of the published document, generated from the section registry."""
+from app.sla.sections import (
+    DEFINITION_MAX, KEY_PATTERN, LIST_MAX_ITEMS, LONGTEXT_MAX, NAME_MAX, SECTION_LIST, TEXT_MAX, Field, Section,
+)
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+TEAM_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+SEMVER_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
+KEY = {"type": "string", "pattern": KEY_PATTERN}
+TEAM = {"type": "string", "pattern": TEAM_PATTERN, "maxLength": 40}
+TIMESTAMP = {"type": "string", "format": "date-time"}
+
+
+def _nullable(schema: dict) -> dict:
+    """Allow null as well (for optional fields, which the document holds as null when empty)."""
+    schema = dict(schema)
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        schema["type"] = [kind, "null"]
+    return schema
+
+
+def _bounded(kind: str, f: Field) -> dict:
+    schema: dict = {"type": kind}
+    if f.minimum is not None:
+        schema["minimum"] = int(f.minimum) if kind == "integer" else f.minimum
+    if f.maximum is not None:
+        schema["maximum"] = int(f.maximum) if kind == "integer" else f.maximum
+    return schema
+
+
+def field_schema(f: Field) -> dict:
+    """The schema of one structured field's value."""
+    if f.kind == "text":
+        schema = {"type": "string", "maxLength": TEXT_MAX}
+    elif f.kind == "longtext":
+        schema = {"type": "string", "maxLength": LONGTEXT_MAX}
+    elif f.kind == "int":
+        schema = _bounded("integer", f)
+    elif f.kind == "number":
+        schema = _bounded("number", f)
+    elif f.kind == "bool":
+        return {"type": "boolean", "description": f.label}
+    elif f.kind == "choice":
+        schema = {"type": "string", "enum": list(f.choices)}
+    elif f.kind == "team":
+        schema = dict(TEAM)
+    elif f.kind == "ref":
+        schema = dict(KEY)
+    elif f.kind in ("list", "refs"):
+        item = KEY if f.kind == "refs" else {"type": "string", "maxLength": TEXT_MAX}
+        return {"type": "array", "items": item, "maxItems": LIST_MAX_ITEMS, "description": f.label}
+    elif f.kind == "criteria":
+        return {"type": "array", "maxItems": LIST_MAX_ITEMS, "description": f.label, "items": {
+            "type": "object",
+            "required": ["attribute", "operator", "value"],
+            "properties": {
+                "attribute": {"type": "string", "maxLength": TEXT_MAX},
+                "operator": {"type": "string", "enum": list(f.choices)},
+                "value": {"type": ["string", "number", "boolean", "null"]},
+            },
+            "additionalProperties": False,
+        }}
+    else:
+        raise ValueError(f"No schema for field kind {f.kind!r}")
+    schema["description"] = f.help or f.label
+    return schema if f.required else _nullable(schema)
+
+
+def entry_schema(section: Section) -> dict:
+    """The schema of one entry of a section: base fields, position when ordered, structured fields."""
+    properties = {
+        "key": {**KEY, "description": "Stable slug, unique in the version."},
+        "name": {"type": "string", "minLength": 1, "maxLength": NAME_MAX},
+        "team": {**TEAM, "description": "The owner team."},
+        "definition": {"type": "string", "maxLength": DEFINITION_MAX, "description": "Markdown."},
+        "deprecated": {"type": "boolean"},
+        "superseded_by": _nullable({**KEY, "description": "The key of the entry that replaces this one."}),
+    }
+    if section.ordered:
+        properties["position"] = {"type": "integer", "description": "Order within the section."}
+    for f in section.fields:
+        properties[f.name] = field_schema(f)
+    return {
+        "title": f"{section.title}: one {section.singular}",
+        "description": section.summary,
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def entry_definition_name(section_key: str) -> str:
+    return f"Entry_{section_key}"
+
+
+def definitions() -> dict:
+    """Every reusable definition: one entry schema per section, and an approval."""
+    defs = {entry_definition_name(s.key): entry_schema(s) for s in SECTION_LIST}
+    defs["Approval"] = {
+        "type": "object",
+        "required": ["team", "by", "at"],
+        "properties": {"team": TEAM, "by": {"type": "string"}, "at": TIMESTAMP},
+        "additionalProperties": False,
+    }
+    return defs
+
+
+def document_body_schema(ref_prefix: str = "#/$defs/") -> dict:
+    """The document's schema whose references point at `ref_prefix` + a definition name."""
+    sections = {s.key: {"type": "array", "items": {"$ref": ref_prefix + entry_definition_name(s.key)},
+                        "description": s.summary}
+                for s in SECTION_LIST}
+    return {
+        "title": "Published SLA document",
+        "type": "object",
+        "required": ["version", "published_at", "effective_from", "title", "approvals", "sections"],
+        "properties": {
+            "version": {"type": "string", "pattern": SEMVER_PATTERN},
+            "published_at": TIMESTAMP,
+            "effective_from": {"type": ["string", "null"], "format": "date"},
+            "title": {"type": "string"},
+            "approvals": {"type": "array", "items": {"$ref": ref_prefix + "Approval"}},
+            "sections": {"type": "object", "required": list(sections), "properties": sections,
+                         "additionalProperties": False},
+        },
+        "additionalProperties": False,
+    }
+
+
+def document_schema() -> dict:
+    """The standalone JSON Schema (2020-12) that every published document validates against."""
+    return {"$schema": DIALECT, **document_body_schema(), "$defs": definitions()}
