@@ -1,47 +1,262 @@
-"""The version life cycle: open a draft, submit, send back, approve, publish."""
-from sqlalchemy import select
+"""The version life cycle: open a draft, submit, send back, approve, publish.
 
+Each verb is one transaction that records an audit event. The version row is locked first
+(SELECT … FOR UPDATE on PostgreSQL, the single write lock on SQLite), so that two people
+acting on the same version at once are served one after the other.
+"""
+from contextlib import contextmanager
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import signals
 from app.audit import record_event
 from app.extensions import db
-from app.models import Entry, Version, VersionState
-from app.models.content import OPEN_STATES
+from app.models import Approval, Entry, Version, VersionState
+from app.models.base import utcnow
+from app.sla.diff import compare_documents
+from app.sla.document import build_document, canonical_bytes, content_hash, sha256_hex
+from app.versions import semver
+from app.versions.errors import VersionError
+from app.versions.policy import required_teams, self_approval_allowed
+from app.versions.queries import (  # noqa: F401  (part of this module's interface)
+    approvals_of, document_of, editor_ids, find_version, get_current_version, get_open_version,
+    get_version_by_number, list_versions)
+
+DRAFT, IN_REVIEW = VersionState.DRAFT.value, VersionState.IN_REVIEW.value
+PUBLISHED, SUPERSEDED = VersionState.PUBLISHED.value, VersionState.SUPERSEDED.value
+REASON_MAX = 2_000
+STATE_NAMES = {DRAFT: "a draft", IN_REVIEW: "under review", PUBLISHED: "published", SUPERSEDED: "superseded"}
 
 
-class VersionError(ValueError):
-    """An action the version's state or the approval policy refuses, with a readable message."""
+@contextmanager
+def _one_transaction():
+    """Commit on success; roll back on any error (a clash on a constraint reads as a refusal)."""
+    try:
+        yield
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise VersionError("Someone else changed this version at the same moment: reload and try again.") from error
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
-def get_current_version() -> Version | None:
-    """The published version in force, or None before the first publish."""
-    return db.session.scalar(select(Version).where(Version.state == VersionState.PUBLISHED.value))
+def lock_version(version: Version) -> Version:
+    """Lock the version's row until the transaction ends, and re-read it."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # One writer at a time: taking the write lock now serialises the rest of the transaction.
+        db.session.execute(update(Version).where(Version.id == version.id).values(state=Version.state)
+                           .execution_options(synchronize_session=False))
+        db.session.refresh(version)
+        return version
+    return db.session.scalars(select(Version).where(Version.id == version.id).with_for_update()
+                              .execution_options(populate_existing=True)).one()
 
 
-def get_open_version() -> Version | None:
-    """The draft or the version under review, if there is one."""
-    return db.session.scalar(select(Version).where(Version.state.in_(OPEN_STATES)))
+def ensure_draft(version: Version) -> None:
+    """Refuse any change to a version that is not the open draft."""
+    if version.state == DRAFT:
+        return
+    if version.state == IN_REVIEW:
+        raise VersionError("This version is under review: it cannot change unless an approver sends it back.")
+    raise VersionError(f"Version {version.number} is {STATE_NAMES[version.state]} and can never change; "
+                       "edit the open draft instead.")
 
 
-def get_version_by_number(number: str) -> Version | None:
-    return db.session.scalar(select(Version).where(Version.number == number))
+def _require_role(by, minimum: str, message: str) -> None:
+    if by is None or not by.has_role(minimum):
+        raise VersionError(message)
 
 
 def open_draft(by=None) -> Version:
     """Start the next version as a draft, copying the current published version's entries."""
-    if get_open_version() is not None:
-        raise VersionError("A version is already open: finish or send back that one first.")
-    current = get_current_version()
-    draft = Version(state=VersionState.DRAFT.value, based_on=current, created_by_id=getattr(by, "id", None),
-                    title=current.title if current else "Sales & Marketing SLA",
-                    effective_from=None)
-    db.session.add(draft)
-    if current is not None:
-        for entry in current.entries:
+    if by is not None:
+        _require_role(by, "editor", "Only editors can open a draft.")
+    with _one_transaction():
+        current = get_current_version()
+        if current is not None:
+            current = lock_version(current)
+        if get_open_version() is not None:
+            raise VersionError("A version is already open: finish or send back that one first.")
+        draft = Version(state=DRAFT, based_on=current, created_by_id=getattr(by, "id", None),
+                        title=current.title if current else "Sales & Marketing SLA")
+        db.session.add(draft)
+        for entry in (current.entries if current else ()):
             draft.entries.append(Entry(
                 section=entry.section, key=entry.key, name=entry.name, definition=entry.definition,
                 team=entry.team, position=entry.position, deprecated=entry.deprecated,
                 superseded_by=entry.superseded_by, fields=dict(entry.fields or {}), revision=1))
-    db.session.flush()
-    record_event("version.draft_opened", user=by, version=draft,
-                 summary=f"Opened a draft from {current.number if current else 'nothing'}")
-    db.session.commit()
+        db.session.flush()
+        record_event("version.draft_opened", user=by, version=draft,
+                     summary=f"Opened a draft from {current.number if current else 'nothing'}")
     return draft
+
+
+def pending_diff(version: Version) -> dict | None:
+    """The diff from the current published version to this one; None before the first publish."""
+    current = get_current_version()
+    if current is None or current.id == version.id:
+        return None
+    return compare_documents(document_of(current), build_document(version))
+
+
+def next_number(version: Version) -> tuple[str, str | None, list[str]]:
+    """The number the version will get, its change kind and one message per breaking change.
+
+    When the version changes nothing, the kind is None and the number is the current one's.
+    """
+    if version.is_frozen:
+        return version.number, version.change, []
+    diff = pending_diff(version)
+    if diff is None:
+        return semver.FIRST, "major", []
+    if diff["change"] is None:
+        return get_current_version().number, None, []
+    return semver.bump(get_current_version().number, diff["change"]), diff["change"], diff["breaking"]
+
+
+def _refuse_if_unchanged(version: Version) -> None:
+    number, change, _ = next_number(version)
+    if not version.entries:
+        raise VersionError("This draft is empty: add at least one entry first.")
+    if change is None:
+        raise VersionError(f"This draft changes nothing: it is the same as version {number}. "
+                           "Edit at least one entry before submitting it.")
+
+
+def submit_version(version: Version, by) -> Version:
+    """Send the draft for review by the teams that must sign it."""
+    _require_role(by, "editor", "Only editors can submit a version for review.")
+    with _one_transaction():
+        version = lock_version(version)
+        if version.state != DRAFT:
+            raise VersionError(f"Only a draft can be submitted; this version is {STATE_NAMES[version.state]}.")
+        _refuse_if_unchanged(version)
+        number, change, _ = next_number(version)
+        version.state, version.submitted_at, version.sent_back_reason = IN_REVIEW, utcnow(), None
+        record_event("version.submitted", user=by, version=version,
+                     summary=f"Submitted the draft for review (it will be {number}, a {change} change)")
+    _send_after_commit(signals.version_submitted, version, by=by)
+    return version
+
+
+def send_back_version(version: Version, by, reason: str) -> Version:
+    """Return the version under review to draft with a reason; approvals given so far are dropped."""
+    _require_role(by, "approver", "Only approvers can send a version back.")
+    reason = (reason or "").replace("\x00", "").strip()
+    if not reason:
+        raise VersionError("Say why the version goes back: a reason is required.")
+    if len(reason) > REASON_MAX:
+        raise VersionError(f"A reason has at most {REASON_MAX:,} characters; this one has {len(reason):,}.")
+    with _one_transaction():
+        version = lock_version(version)
+        if version.state != IN_REVIEW:
+            raise VersionError(f"Only a version under review can be sent back; this one is {STATE_NAMES[version.state]}.")
+        dropped = approvals_of(version)
+        for approval in dropped:
+            db.session.delete(approval)
+        version.state, version.sent_back_reason, version.submitted_at = DRAFT, reason, None
+        record_event("version.sent_back", user=by, version=version, summary=f"Sent back to draft: {reason}",
+                     before={"approvals": [a.team for a in dropped]}, after={"reason": reason})
+    _send_after_commit(signals.version_sent_back, version, by=by, reason=reason)
+    return version
+
+
+def missing_teams(version: Version) -> list[str]:
+    """Required teams that have not approved the version yet."""
+    signed = {approval.team for approval in approvals_of(version)}
+    return [team for team in required_teams() if team not in signed]
+
+
+def approval_refusal(version: Version, by) -> str | None:
+    """Why `by` may not approve this version now, or None when they may."""
+    if by is None or not by.has_role("approver"):
+        return "Only approvers can approve a version."
+    if version.state != IN_REVIEW:
+        return f"Only a version under review can be approved; this one is {STATE_NAMES[version.state]}."
+    team, required = by.team.slug, required_teams()
+    if team not in required:
+        return (f"The {team} team does not sign versions: the approval policy asks for "
+                f"{', '.join(required) or 'no team'}.")
+    for approval in approvals_of(version):
+        if approval.team == team:
+            if approval.user_id == by.id:
+                return "You have already approved this version."
+            return f"The {team} team has already approved this version ({approval.user.name})."
+    if by.id in editor_ids(version) and not self_approval_allowed():
+        return (f"You edited this version, so another approver of the {team} team must sign it: "
+                "the approval policy does not allow approving your own edits.")
+    return None
+
+
+def approve_version(version: Version, by) -> Version:
+    """Sign the version for the approver's team; the last required signature publishes it."""
+    with _one_transaction():
+        version = lock_version(version)
+        refusal = approval_refusal(version, by)
+        if refusal:
+            raise VersionError(refusal)
+        db.session.add(Approval(version_id=version.id, team=by.team.slug, user_id=by.id,
+                                content_hash=content_hash(version)))
+        db.session.flush()
+        record_event("version.approved", user=by, version=version,
+                     summary=f"Approved for {by.team.slug}", after={"team": by.team.slug})
+        published = not missing_teams(version)
+        if published:
+            _publish(version, by)
+    if published:
+        _send_after_commit(signals.version_published_committed, version, by=by)
+    return version
+
+
+def publish_version(version: Version, by=None) -> Version:
+    """Publish a version under review that every required team has approved."""
+    with _one_transaction():
+        version = lock_version(version)
+        if version.state != IN_REVIEW:
+            raise VersionError(f"Only a version under review can be published; this one is {STATE_NAMES[version.state]}.")
+        missing = missing_teams(version)
+        if missing:
+            raise VersionError(f"Still waiting for the approval of: {', '.join(missing)}.")
+        _publish(version, by)
+    _send_after_commit(signals.version_published_committed, version, by=by)
+    return version
+
+
+def _publish(version: Version, by) -> None:
+    """Number, freeze and supersede, inside the caller's transaction."""
+    approvals, digest = approvals_of(version), content_hash(version)
+    stale = [a.team for a in approvals if a.content_hash != digest]
+    if stale:
+        raise VersionError(f"The content changed after {', '.join(stale)} approved it: send it back.")
+    number, change, breaking = next_number(version)
+    if change is None:
+        raise VersionError(f"This version changes nothing: it is the same as version {number}.")
+    now, previous = utcnow(), get_current_version()
+    if previous is not None:
+        previous.state, previous.superseded_at = SUPERSEDED, now
+        version.based_on = previous
+        db.session.flush()  # supersede first: there is never more than one published version
+    version.number, version.state, version.change = number, PUBLISHED, change
+    version.published_at = now
+    version.effective_from = version.effective_from or now.date()
+    version.document = canonical_bytes(build_document(version, approvals))
+    version.sha256 = sha256_hex(version.document)
+    db.session.flush()
+    record_event("version.published", user=by, version=version,
+                 summary=f"Published {number} ({change})" + (f"; breaking: {' '.join(breaking)}" if breaking else ""),
+                 after={"number": number, "change": change, "sha256": version.sha256,
+                        "supersedes": previous.number if previous else None})
+    signals.version_published.send(version, by=by)
+
+
+def _send_after_commit(signal, version: Version, **kwargs) -> None:
+    """Tell receivers about a committed action; their failure must not undo or hide it."""
+    try:
+        signal.send(version, **kwargs)
+    except Exception:
+        current_app.logger.exception("A receiver of %s failed", signal.name)
+        db.session.rollback()
