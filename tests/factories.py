@@ -44,8 +44,26 @@ def make_published(entries=(), number="1.0.0", approvers=(), effective_from=None
     version.published_at = utcnow()
     version.effective_from = effective_from or date.today()
     version.change = "major" if previous is None else "minor"
-    approvals = db.session.scalars(db.select(Approval).where(Approval.version_id == version.id)).all()
-    version.document = canonical_bytes(build_document(version, approvals))
+    with db.session.no_autoflush:  # one UPDATE: the immutability trigger refuses a second one
+        approvals = db.session.scalars(db.select(Approval).where(Approval.version_id == version.id)).all()
+        version.document = canonical_bytes(build_document(version, approvals))
     version.sha256 = hashlib.sha256(version.document).hexdigest()
     db.session.commit()
     return version
+
+
+def edit_entry(version: Version, key: str, by=None, **changes) -> Entry:
+    """Change one entry of an open version as a save would: base attributes or structured fields."""
+    entry = db.session.scalar(db.select(Entry).where(Entry.version_id == version.id, Entry.key == key))
+    fields = dict(entry.fields or {})
+    for name, value in changes.items():
+        if name in ("name", "definition", "team", "position", "deprecated", "superseded_by"):
+            setattr(entry, name, value)
+        else:
+            fields[name] = value
+    entry.fields = fields
+    entry.revision += 1
+    entry.updated_by_id = getattr(by, "id", None)
+    entry.updated_at = utcnow()
+    db.session.commit()
+    return entry
