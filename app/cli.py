@@ -47,6 +47,39 @@ def demo_command(force, if_empty):
         click.echo(f"  {email.ljust(width)}  {role.ljust(18)}  password: {password}")
 
 
+sla_cli = AppGroup("sla", help="Back up and restore the whole SLA database.")
+
+
+@sla_cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def export_command(file):
+    """Write every table to FILE as checksummed JSON."""
+    from app.backup import export_backup
+
+    counts = export_backup(file)
+    click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables to {file}.")
+
+
+@sla_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Empty a database that has data first (it is all lost).")
+def import_command(file, force):
+    """Restore FILE into an empty database, with the same ids."""
+    from app.backup import BackupError, import_backup
+
+    try:
+        counts = import_backup(file, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables from {file}.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(sla_cli)
+
+    from app.api.cli import tokens_cli
+    from app.webhooks.cli import webhooks_cli
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(webhooks_cli)
