@@ -1,0 +1,51 @@
+"""Admin views for API tokens: list, create (shown once), revoke."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from app.admin import bp
+from app.api.tokens import NAME_MAX, TokenError, create_token, find_token, list_tokens, revoke_token
+from app.auth.access import role_required
+from app.auth.forms import EmptyForm
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=NAME_MAX)],
+                       description="What uses it, e.g. 'HubSpot sync' or 'BI nightly job'.")
+    submit = SubmitField("Create token")
+
+
+def _page(form: TokenForm, status: int = 200, created=None, plaintext: str | None = None):
+    response = render_template("admin/tokens.html", tokens=list_tokens(), form=form,
+                               created=created, plaintext=plaintext)
+    return response, status
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@role_required("admin")
+def tokens():
+    """List API tokens and create one; a new token is shown once, on this answer only."""
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            token, plaintext = create_token(form.name.data, by=current_user)
+        except TokenError as error:
+            form.form_errors.append(str(error))
+        else:
+            body, status = _page(TokenForm(formdata=None), created=token, plaintext=plaintext)
+            return body, status, {"Cache-Control": "no-store"}
+    return _page(form, 400 if form.errors else 200)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@role_required("admin")
+def token_revoke(token_id: int):
+    """Revoke a token: tools using it get 401 from the next request."""
+    token = find_token(token_id) or abort(404, "No such token.")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    revoke_token(token, by=current_user)
+    flash(f"Revoked the token '{token.name}'.", "success")
+    return redirect(url_for("admin.tokens"))

@@ -1,0 +1,116 @@
+"""Webhooks: register, delete, resend, and the outbox rows a publish writes."""
+import json
+import secrets
+import uuid
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.audit import record_event
+from app.extensions import db
+from app.models import Webhook, WebhookDelivery
+from app.models.base import utcnow
+
+EVENT_PUBLISHED = "sla.published"
+URL_MAX = 2000
+SECRET_MIN, SECRET_MAX = 16, 200
+RECENT_DELIVERIES = 20
+
+
+class WebhookError(ValueError):
+    """A webhook change the rules refuse."""
+
+
+def url_problem(url: str) -> str | None:
+    """Why a URL cannot receive webhooks, or None when it can."""
+    if not url or len(url) > URL_MAX:
+        return f"A URL of 1 to {URL_MAX} characters is required."
+    if any(c.isspace() for c in url):
+        return "A URL cannot contain spaces."
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError:
+        return "This is not a valid URL."
+    if parts.scheme not in ("http", "https"):
+        return "Only http:// and https:// URLs can receive webhooks."
+    if not parts.hostname:
+        return "The URL needs a host name."
+    if parts.username or parts.password:
+        return "Put no credentials in the URL: the signature authenticates each delivery."
+    return None
+
+
+def create_webhook(url: str, secret: str = "", by=None) -> tuple[Webhook, str]:
+    """Register a URL; a blank secret is generated. Returns the webhook and its secret."""
+    url, secret = (url or "").strip(), (secret or "").strip()
+    problem = url_problem(url)
+    if problem:
+        raise WebhookError(problem)
+    if not secret:
+        secret = secrets.token_urlsafe(32)
+    if not SECRET_MIN <= len(secret) <= SECRET_MAX:
+        raise WebhookError(f"A secret has {SECRET_MIN} to {SECRET_MAX} characters (or leave it blank).")
+    webhook = Webhook(url=url, secret=secret, active=True)
+    db.session.add(webhook)
+    db.session.flush()
+    record_event("webhook.created", user=by, summary=f"Registered webhook {url}", after={"id": webhook.id, "url": url})
+    db.session.commit()
+    return webhook, secret
+
+
+def delete_webhook(webhook: Webhook, by=None) -> None:
+    """Remove a webhook and its delivery log (the audit log keeps the fact)."""
+    record_event("webhook.deleted", user=by, summary=f"Deleted webhook {webhook.url}",
+                 before={"id": webhook.id, "url": webhook.url})
+    db.session.delete(webhook)
+    db.session.commit()
+
+
+def resend_delivery(delivery: WebhookDelivery, by=None) -> WebhookDelivery:
+    """Send a delivery again now, with a fresh round of retries; its attempt log is kept."""
+    delivery.status, delivery.attempts, delivery.next_attempt_at = "pending", 0, utcnow()
+    delivery.delivered_at = None
+    record_event("webhook.resent", user=by, summary=f"Resent delivery {delivery.delivery_id} to {delivery.webhook.url}",
+                 after={"delivery": delivery.delivery_id})
+    db.session.commit()
+    return delivery
+
+
+def list_webhooks() -> list[Webhook]:
+    return db.session.scalars(select(Webhook).order_by(Webhook.created_at, Webhook.id)).all()
+
+
+def recent_deliveries(webhook: Webhook, limit: int = RECENT_DELIVERIES) -> list[WebhookDelivery]:
+    """The webhook's latest deliveries, newest first, with their attempts loaded."""
+    return db.session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook.id)
+        .options(selectinload(WebhookDelivery.attempt_log))
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc()).limit(limit)).all()
+
+
+def version_url(number: str) -> str:
+    """The absolute URL of a version's document: ACCORD_BASE_URL, else the current request's host."""
+    base = current_app.config.get("ACCORD_BASE_URL")
+    if not base and has_request_context():
+        return url_for("api.version", version=number, _external=True)
+    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT", "/"))
+    path = adapter.build("api.version", {"version": number})
+    return (base or "http://localhost") + path
+
+
+def payload_bytes(data: dict) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def enqueue_publication(version, **_) -> list[WebhookDelivery]:
+    """Add one outbox row per active webhook to the publishing transaction (a rollback drops them)."""
+    body = payload_bytes({"event": EVENT_PUBLISHED, "version": version.number, "sha256": version.sha256,
+                          "url": version_url(version.number)})
+    deliveries = [WebhookDelivery(webhook_id=hook_id, delivery_id=str(uuid.uuid4()), event=EVENT_PUBLISHED,
+                                  payload=body, status="pending", attempts=0, next_attempt_at=utcnow())
+                  for hook_id in db.session.scalars(select(Webhook.id).where(Webhook.active.is_(True)))]
+    db.session.add_all(deliveries)
+    return deliveries
