@@ -1,0 +1,312 @@
+"""The measurements of one database kind: build the data, time the in-process paths, load the
+HTTP endpoints, and turn everything into rows with their targets."""
+import json
+import logging
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+
+from app import create_app
+from app.extensions import db
+from bench import builders
+from bench.data import QUERY_WORD, build_entries, query_hits
+from bench.databases import Databases
+from bench.httpbench import USER_AGENT, Endpoint, Settings, measure_endpoints
+from bench.report import Row, judge, ratio_row, skipped_row
+
+RSS_LIMIT_MB = 150
+
+
+@dataclass
+class Scale:
+    """How much data each measurement uses."""
+    sizes: tuple[int, ...] = (200, 2_000, 20_000)
+    main: int = 2_000
+    glossary_terms: int = 10_000
+    history: int = 500
+    history_entries: int = 200
+    publish_rounds: dict[int, int] = field(default_factory=lambda: {200: 3, 2_000: 3, 20_000: 1})
+    fetch_requests: int = 30
+    fetch_rounds: int = 6
+    compare_repeats: int = 5
+
+    def rounds_for(self, size: int) -> int:
+        return self.publish_rounds.get(size, 1)
+
+
+QUICK_SCALE = Scale(sizes=(100, 400, 1_000), main=400, glossary_terms=1_000, history=20, history_entries=50,
+                    publish_rounds={100: 2, 400: 2, 1_000: 1}, fetch_requests=10, fetch_rounds=2,
+                    compare_repeats=2)
+
+
+def in_process_app(url: str) -> Flask:
+    """The app as gunicorn would build it, for work done without HTTP."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ACCORD_PUBLIC_API": True,
+                      "SECRET_KEY": "bench-secret-key-fixed-for-comparable-runs"})
+    logging.getLogger("accord.mail").setLevel(logging.WARNING)  # the log is the mail outbox here
+    return app
+
+
+def release(app: Flask) -> None:
+    """Close the app's connections so servers and DROP DATABASE do not wait on them."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Backend:
+    """Everything measured on one kind of database."""
+
+    def __init__(self, kind: str, server_url: str | None, settings: Settings, scale: Scale, workdir: Path,
+                 log=print):
+        self.kind, self.settings, self.scale, self.workdir, self.log = kind, settings, scale, workdir, log
+        self.databases = Databases(kind, workdir, server_url)
+        self.details: dict = {}
+        self.rows: list[Row] = []
+        self.specs = {size: build_entries(size) for size in set(scale.sizes) | {scale.main}}
+
+    # --- building --------------------------------------------------------------------------
+
+    def build_published(self, label: str, size: int) -> tuple[str, Flask, builders.People]:
+        """A database whose current version (1.0.0) holds `size` entries, published the real way."""
+        started = time.perf_counter()
+        url = self.databases.create(label)
+        app = in_process_app(url)
+        with app.app_context():
+            people = builders.seed_people()
+            _, publish_seconds = builders.publish_entries(self.specs.get(size) or build_entries(size), people)
+        self.details.setdefault("build", {})[label] = {
+            "entries": size, "first_publish_s": publish_seconds, "total_s": time.perf_counter() - started}
+        self.log(f"  built {label}: {size:,} entries, 1.0.0 published in {publish_seconds:.2f} s "
+                 f"({time.perf_counter() - started:.1f} s in all)")
+        return url, app, people
+
+    def build_history(self) -> tuple[str, Flask]:
+        """scale.history versions: history - 1 superseded ones inserted cheaply, then the main
+        version published the real way on top of them."""
+        started = time.perf_counter()
+        url = self.databases.create("history")
+        app = in_process_app(url)
+        with app.app_context():
+            people = builders.seed_people()
+            builders.insert_history(self.scale.history - 1, build_entries(self.scale.history_entries, seed=11), people)
+            builders.publish_entries(self.specs[self.scale.main], people)
+        self.log(f"  built history: {self.scale.history} versions ({time.perf_counter() - started:.1f} s)")
+        return url, app
+
+    # --- in-process measurements -----------------------------------------------------------
+
+    def measure_fetch_with_history(self, one: Flask, many: Flask) -> None:
+        """Ratio 6: GET /api/v1/sla through the whole app (test client), 500 versions against 1,
+        in alternating blocks."""
+        clients = {"one": one.test_client(), "many": many.test_client()}
+        samples: dict[str, list[float]] = {"one": [], "many": []}
+        for client in clients.values():
+            for _ in range(3):
+                client.get("/api/v1/sla").get_data()
+        for index in range(self.scale.fetch_rounds):
+            order = ["one", "many"] if index % 2 == 0 else ["many", "one"]
+            for label in order:
+                client = clients[label]
+                for _ in range(self.scale.fetch_requests):
+                    started = time.perf_counter()
+                    response = client.get("/api/v1/sla")
+                    response.get_data()
+                    samples[label].append(time.perf_counter() - started)
+                    if response.status_code != 200:
+                        raise RuntimeError(f"GET /api/v1/sla answered {response.status_code}")
+        one_ms, many_ms = (statistics.median(samples[k]) * 1000 for k in ("one", "many"))
+        self.details["fetch_history"] = {"median_ms": {"one": one_ms, "many": many_ms},
+                                         "requests_each": len(samples["one"])}
+        self.rows.append(ratio_row(
+            "fetch_history", f"current document fetch, {self.scale.history} versions (in-process median)",
+            many_ms, "ms", "1 version", one_ms, "<= 1.1"))
+        self.log(f"  fetch: {one_ms:.2f} ms with 1 version, {many_ms:.2f} ms with {self.scale.history}")
+
+    def measure_publishing(self, size: int, app: Flask, people: builders.People) -> None:
+        """Ratio 5: publish_version of a `size`-entry version against a raw bulk insert of its rows,
+        in alternating rounds; the medians are compared."""
+        raw, published, opened = [], [], []
+        with app.app_context():
+            for round_number in range(1, self.scale.rounds_for(size) + 1):
+                raw.append(builders.raw_insert_seconds(self.specs[size], people))
+                _, open_seconds, publish_seconds = builders.next_published(people, round_number)
+                opened.append(open_seconds)
+                published.append(publish_seconds)
+        publish_s, raw_s = statistics.median(published), statistics.median(raw)
+        self.details.setdefault("publish", {})[size] = {"publish_s": published, "raw_insert_s": raw,
+                                                        "open_draft_s": opened}
+        self.log(f"  publish {size:,}: {publish_s:.3f} s, raw insert {raw_s:.3f} s, "
+                 f"open_draft {statistics.median(opened):.3f} s")
+        self.rows.append(ratio_row(f"publish_{size}", f"publish_version, {size:,} entries", publish_s, "s",
+                                   "raw bulk insert", raw_s, "<= 3"))
+        if size == self.scale.main:
+            self.rows.append(Row(f"open_draft_{size}", f"open_draft (copy {size:,} entries), reported",
+                                 statistics.median(opened), "s"))
+
+    def measure_compare(self, app: Flask) -> dict:
+        """Ratio 7, the in-process half: compare_documents on the first and the latest version,
+        and a cold GET /api/v1/sla/compare (its memo emptied before each request)."""
+        from app.api.documents import derived
+        from app.sla.diff import compare_documents
+        from app.versions.queries import list_versions
+
+        with app.app_context():
+            versions = [v for v in list_versions() if v.number]
+            newest, oldest = versions[0], versions[-1]
+            old_doc, new_doc = json.loads(oldest.document), json.loads(newest.document)
+            numbers = (oldest.number, newest.number)
+        compute = []
+        for _ in range(self.scale.compare_repeats):
+            started = time.perf_counter()
+            diff = compare_documents(old_doc, new_doc)
+            compute.append(time.perf_counter() - started)
+        client, cold = app.test_client(), []
+        path = f"/api/v1/sla/compare?from={numbers[0]}&to={numbers[1]}"
+        for _ in range(self.scale.compare_repeats):
+            derived.clear()
+            started = time.perf_counter()
+            response = client.get(path)
+            response.get_data()
+            cold.append(time.perf_counter() - started)
+        result = {"from": numbers[0], "to": numbers[1], "compute_ms": statistics.median(compute) * 1000,
+                  "cold_request_ms": statistics.median(cold) * 1000, "path": path,
+                  "summary": diff.get("summary")}
+        self.details["compare"] = result
+        self.log(f"  compare {numbers[0]} -> {numbers[1]}: compute {result['compute_ms']:.1f} ms, "
+                 f"cold request {result['cold_request_ms']:.1f} ms")
+        return result
+
+    # --- HTTP --------------------------------------------------------------------------------
+
+    def serve(self, label: str, url: str, endpoints: list[Endpoint], cookie: str | None) -> dict:
+        self.log(f"  serving {label} with gunicorn ({self.settings.tool}, {self.settings.connections} connections)")
+        result = measure_endpoints(label, url, endpoints, self.settings, self.workdir, cookie, self.log)
+        self.details.setdefault("http", {})[label] = result
+        return result
+
+    # --- the whole run -----------------------------------------------------------------------
+
+    def run(self) -> list[Row]:
+        scale, settings = self.scale, self.settings
+        try:
+            history_url, history_app = self.build_history()
+            urls, apps, people = {}, {}, {}
+            for size in scale.sizes:
+                urls[size], apps[size], people[size] = self.build_published(f"n{size}", size)
+            self.measure_fetch_with_history(apps[scale.main], history_app)
+            release(history_app)
+            for size in scale.sizes:
+                self.measure_publishing(size, apps[size], people[size])
+            compare = self.measure_compare(apps[scale.main])
+            glossary_url, glossary_app, glossary_people = self.build_published("glossary", scale.glossary_terms)
+            self.details["glossary_query"] = {"q": QUERY_WORD, "name_hits": {
+                str(n): query_hits(build_entries(n)) for n in (*scale.sizes, scale.glossary_terms)}}
+            cookies = {size: self._cookie(apps[size], people[size]) for size in scale.sizes}
+            glossary_cookie = self._cookie(glossary_app, glossary_people)
+            for app in (*apps.values(), glossary_app):
+                release(app)
+
+            main_http = self.serve(f"n{scale.main}", urls[scale.main],
+                                   self._main_endpoints(compare["path"]), cookies[scale.main])
+            glossary_http = self.serve("glossary", glossary_url, [self._search_endpoint(settings.duration)],
+                                       glossary_cookie)
+            growth_http = {}
+            for size in scale.sizes:
+                if size == scale.main:
+                    continue
+                duration = settings.short_duration if size > scale.main * 5 else settings.growth_duration
+                growth_http[size] = self.serve(f"n{size}", urls[size], [
+                    Endpoint("sla", "/api/v1/sla", duration=duration), self._search_endpoint(duration)],
+                    cookies[size])
+            self._http_rows(main_http, glossary_http, growth_http, compare)
+        finally:
+            self.databases.close()
+        return self.rows
+
+    def _cookie(self, app: Flask, people: builders.People) -> str:
+        with app.app_context():
+            return builders.session_cookie(app, people.reader, USER_AGENT)
+
+    def _search_endpoint(self, duration: float) -> Endpoint:
+        return Endpoint("search", f"/glossary?q={QUERY_WORD}", {"HX-Request": "true"}, duration=duration)
+
+    def _main_endpoints(self, compare_path: str) -> list[Endpoint]:
+        growth = self.settings.growth_duration
+        return [
+            Endpoint("sla", "/api/v1/sla"),
+            Endpoint("sla_304", "/api/v1/sla", expect=304, body="sla"),
+            Endpoint("glossary_page", "/glossary"),
+            self._search_endpoint(growth),
+            Endpoint("compare", compare_path, duration=growth),
+        ]
+
+    def _http_rows(self, main: dict, glossary: dict, growth: dict, compare: dict) -> None:
+        scale = self.scale
+        n = f"{scale.main:,}"
+        self.rows.append(_throughput_row("sla", f"GET /api/v1/sla throughput, {n} entries", main, "sla", ">= 0.9"))
+        self.rows.append(_throughput_row("sla_304", "conditional GET /api/v1/sla (304) throughput", main,
+                                         "sla_304", ">= 0.9"))
+        self.rows.append(_p95_row("search", f"glossary search fragment p95, {scale.glossary_terms:,} terms",
+                                  glossary, "search", "<= 3"))
+        self.rows.append(_p95_row("glossary_page", f"/glossary full page p95, {n} terms", main,
+                                  "glossary_page", "<= 10"))
+        compare_floor = main["endpoints"].get("compare", {})
+        floor_ms = compare_floor.get("floor", {}).get("p50_ms")
+        self.rows.append(Row("compare_per_entry", f"compare_documents, two {n}-entry versions, per entry",
+                             compare["compute_ms"] * 1000 / scale.main, "µs",
+                             note=f"{compare['compute_ms']:.1f} ms in all"))
+        self.rows.append(ratio_row("compare_cold", "cold GET /api/v1/sla/compare (in-process)",
+                                   compare["cold_request_ms"], "ms", "floor request p50", floor_ms))
+        self.rows.append(_throughput_row("compare_warm", "GET /api/v1/sla/compare throughput (memoised)",
+                                         main, "compare", ""))
+        rss = [r for r in (main.get("peak_rss_mb"), glossary.get("peak_rss_mb")) if r is not None]
+        peak = max(rss) if rss else None
+        self.rows.append(Row("worker_rss", "peak RSS of a worker after the run", peak, "MB",
+                             "floor worker", main.get("floor_peak_rss_mb"), None, f"<= {RSS_LIMIT_MB} MB",
+                             None if peak is None else peak <= RSS_LIMIT_MB))
+        # Growth: ratios 1, 3 and 5 at every size.
+        growth_rows = []
+        for size in scale.sizes:
+            source = main if size == scale.main else growth[size]
+            growth_rows.append(_throughput_row(f"growth_sla_{size}", f"growth: GET /api/v1/sla ratio, {size:,}",
+                                               source, "sla", ">= 0.9"))
+            growth_rows.append(_p95_row(f"growth_search_{size}", f"growth: search p95 ratio, {size:,} terms",
+                                        source, "search", "<= 3"))
+            publish = next(r for r in self.rows if r.id == f"publish_{size}")
+            growth_rows.append(Row(f"growth_publish_{size}", f"growth: publish ratio, {size:,}", publish.value,
+                                   publish.unit, publish.baseline, publish.baseline_value, publish.ratio,
+                                   publish.target, publish.met))
+        self.rows.extend(growth_rows)
+        judged = [r for r in growth_rows if r.met is not None]
+        failing = [r.metric.removeprefix("growth: ") for r in judged if not r.met]
+        self.rows.append(Row("growth", "growth: ratios 1, 3, 5 hold at every size",
+                             float(len(judged) - len(failing)), f"of {len(judged)}", target="all",
+                             met=bool(judged) and not failing,
+                             note=("outside target: " + "; ".join(failing)) if failing else ""))
+
+
+def _endpoint(result: dict, name: str) -> dict | None:
+    return result.get("endpoints", {}).get(name)
+
+
+def _throughput_row(id: str, metric: str, result: dict, name: str, target: str) -> Row:
+    measured = _endpoint(result, name)
+    if measured is None or "skipped" in measured:
+        return skipped_row(id, metric, target, (measured or {}).get("skipped", "endpoint not served"))
+    return ratio_row(id, metric, measured["app"]["rps"], "req/s", "floor", measured["floor"]["rps"], target,
+                     measured.get("note", ""))
+
+
+def _p95_row(id: str, metric: str, result: dict, name: str, target: str) -> Row:
+    measured = _endpoint(result, name)
+    if measured is None or "skipped" in measured:
+        return skipped_row(id, metric, target, (measured or {}).get("skipped", "endpoint not served"))
+    return ratio_row(id, metric, measured["app"]["p95_ms"], "ms", "floor", measured["floor"]["p95_ms"], target,
+                     measured.get("note", ""))
+
+
+__all__ = ["Backend", "Scale", "QUICK_SCALE", "judge"]
