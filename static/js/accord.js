@@ -13,3 +13,11 @@ document.addEventListener("htmx:confirm", function (event) {
     if (window.confirm(message)) { event.detail.issueRequest(true); }
   }
 });
+// A refused form (422) or a stale save (409) answers with markup to show in place of the form.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if (status === 409 || status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

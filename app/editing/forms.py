@@ -1,0 +1,288 @@
+"""Entry forms, generated from the section registry; one class checks a whole entry or one field."""
+import functools
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import HiddenInput
+
+from app.editing.fields import (
+    ChoiceField, CriteriaField, KeyChecklistField, KeySelectField, LinesField, NumberField, WholeNumberField,
+)
+from app.editing.queries import referencing_entries, team_slugs, version_keys
+from app.editing.validation import PlainText, SafeMarkdown, check_list_items
+from app.sla.sections import (
+    DEFINITION_MAX, ENTRY_BASE_FIELDS, KEY_PATTERN, LIST_MAX_ITEMS, LONGTEXT_MAX, NAME_MAX, SECTIONS, TEXT_MAX,
+    Field, Section,
+)
+
+FALSE_VALUES = (False, "false", "False", "", "0", "off", "no")
+KEY_MESSAGE = ("Use 1 to 64 lowercase letters, digits, '-' or '_', starting with a letter or digit "
+               "(e.g. mql or lead-score).")
+MISSING_REVISION = "This form does not say which revision it was made from: reload the page and try again."
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def unix_newlines(value):
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip() if isinstance(value, str) else value
+
+
+def number_text(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+class ListItems:
+    """Validator for list and criteria fields: required means at least one line; items are checked."""
+
+    def __init__(self, required: bool):
+        self.required = required
+
+    def __call__(self, form, field):
+        if self.required and not field.data:
+            raise ValidationError(f"{field.label.text} needs at least one line.")
+        if isinstance(field, LinesField):
+            problems = check_list_items(field.data or [])
+            if problems:
+                raise ValidationError(" ".join(problems))
+
+
+def _presence(f: Field):
+    if not f.required:
+        return Optional()
+    if f.kind in ("int", "number"):
+        return InputRequired(message=f"{f.label} is required.")
+    return DataRequired(message=f"{f.label} is required.")
+
+
+def _range(f: Field, whole: bool) -> NumberRange:
+    kind = "a whole number" if whole else "a number"
+    low = number_text(f.minimum) if f.minimum is not None else None
+    high = number_text(f.maximum) if f.maximum is not None else None
+    if low is not None and high is not None:
+        message = f"Enter {kind} from {low} to {high}."
+    elif low is not None:
+        message = f"Enter {kind} of at least {low}."
+    else:
+        message = f"Enter {kind} of at most {high}."
+    return NumberRange(min=f.minimum, max=f.maximum, message=message)
+
+
+def make_field(f: Field):
+    """The WTForms field for one registry field."""
+    options = {"label": f.label, "description": f.help}
+    if f.kind == "text":
+        return StringField(filters=[strip], validators=[_presence(f), Length(max=TEXT_MAX), PlainText()], **options)
+    if f.kind == "longtext":
+        return TextAreaField(filters=[unix_newlines],
+                             validators=[_presence(f), Length(max=LONGTEXT_MAX), PlainText()], **options)
+    if f.kind in ("int", "number"):
+        whole = f.kind == "int"
+        field_class = WholeNumberField if whole else NumberField
+        return field_class(validators=[_presence(f), _range(f, whole)],
+                           render_kw={"inputmode": "numeric" if whole and (f.minimum or 0) >= 0 else "decimal"},
+                           **options)
+    if f.kind == "bool":
+        return BooleanField(false_values=FALSE_VALUES, **options)
+    if f.kind == "choice":
+        blank = [] if f.required else [("", "—")]
+        choices = blank + [(c, c.replace("_", " ")) for c in f.choices]
+        return ChoiceField(choices=choices, validators=[_presence(f)], **options)
+    if f.kind == "list":
+        return LinesField(validators=[ListItems(f.required)], **options)
+    if f.kind == "criteria":
+        return CriteriaField(validators=[ListItems(f.required)], **options)
+    if f.kind in ("team", "ref"):
+        return KeySelectField(validators=[_presence(f)], **options)
+    if f.kind == "refs":
+        return KeyChecklistField(validators=[ListItems(f.required)], **options)
+    raise ValueError(f"The section registry names an unknown field kind '{f.kind}' ({f.name}).")
+
+
+def make_reference_check(f: Field):
+    """A validate_<field> method that checks a team or key against the database."""
+    def check(form, field):
+        form.check_reference(f, field)
+    check.__name__ = f"validate_{f.name}"
+    return check
+
+
+class EntryForm(FlaskForm):
+    """The base fields every entry has; section forms add the registry's structured fields."""
+
+    key = StringField("Key", filters=[strip], description="A stable slug that tools use, e.g. mql.",
+                      validators=[DataRequired(message="A key is required."), Length(max=64, message=KEY_MESSAGE),
+                                  Regexp(KEY_PATTERN, message=KEY_MESSAGE)])
+    name = StringField("Name", filters=[strip], validators=[
+        DataRequired(message="A name is required."), Length(max=NAME_MAX), PlainText()])
+    team = KeySelectField("Owner team", validators=[DataRequired(message="Choose the team that owns this entry.")])
+    definition = TextAreaField("Definition", filters=[unix_newlines],
+                               description="Markdown: **bold**, *italic*, lists, [links](https://example.com), tables.",
+                               validators=[Length(max=DEFINITION_MAX), SafeMarkdown()])
+    deprecated = BooleanField("Deprecated", false_values=FALSE_VALUES,
+                              description="Kept in the document, marked, so tools get notice before it goes.")
+    superseded_by = KeySelectField("Superseded by", validators=[Optional()],
+                                   description="The entry that replaces this one (deprecated entries only).")
+    revision = WholeNumberField("Revision", widget=HiddenInput())
+
+    section: Section
+
+    def __init__(self, *args, version, entry=None, id_prefix: str = "new", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version, self.entry = version, entry
+        self.known_keys = version_keys(version.id)
+        self.known_teams = team_slugs()
+        self._set_choices()
+        for field in self:
+            field.id = f"{id_prefix}-{field.name}"
+            field.label.field_id = field.id
+
+    @property
+    def own_keys(self) -> set:
+        return {k for k in (self.key.data, getattr(self.entry, "key", None)) if k}
+
+    def _key_choices(self, section_key: str | None, blank: bool) -> list[tuple[str, str]]:
+        own = getattr(self.entry, "key", None)
+        choices = [("", "— none —")] if blank else []
+        return choices + [(key, f"{name} ({key})") for key, (section, name) in self.known_keys.items()
+                          if key != own and (section_key is None or section == section_key)]
+
+    def _set_choices(self) -> None:
+        teams = list(self.known_teams.items())
+        self.team.choices = [("", "Choose a team…")] + teams
+        self.superseded_by.choices = self._key_choices(None, blank=True)
+        for f in self.section.fields:
+            if f.kind == "team":
+                self[f.name].choices = [("", "Choose a team…" if f.required else "— none —")] + teams
+            elif f.kind in ("ref", "refs"):
+                self[f.name].choices = self._key_choices(f.ref_section, blank=f.kind == "ref")
+
+    def structured_fields(self) -> list:
+        """The section's own fields, in registry order."""
+        return [self[name] for name in self.section.field_names]
+
+    def validate_key(self, field):
+        owner = self.known_keys.get(field.data)
+        own = getattr(self.entry, "key", None)
+        if owner and field.data != own:
+            raise ValidationError(f"The key '{field.data}' is already used by “{owner[1]}” "
+                                  f"({SECTIONS[owner[0]].title}) in this draft.")
+        if own and field.data != own:
+            referrers = referencing_entries(self.version.id, own)
+            if referrers:
+                names = ", ".join(e.key for e, _fields in referrers[:5])
+                raise ValidationError(f"Other entries refer to '{own}' ({names}): a key in use cannot change. "
+                                      "Deprecate this entry and add a new one instead.")
+
+    def validate_team(self, field):
+        if field.data not in self.known_teams:
+            raise ValidationError(f"There is no team '{field.data[:40]}'.")
+
+    def validate_superseded_by(self, field):
+        if field.data in self.own_keys:
+            raise ValidationError("An entry cannot supersede itself.")
+        if field.data not in self.known_keys:
+            raise ValidationError(f"There is no entry '{field.data[:64]}' in this draft.")
+        if not self.deprecated.data:
+            raise ValidationError("Tick “Deprecated” to name a successor.")
+
+    def validate_revision(self, field):
+        if self.entry is not None and (field.data is None or field.data < 1):
+            raise ValidationError(MISSING_REVISION)
+
+    def check_reference(self, f: Field, field) -> None:
+        """A team or key must exist in this draft (keys of other versions are refused)."""
+        values = field.data if f.kind == "refs" else [field.data]
+        if len(values) > LIST_MAX_ITEMS:
+            raise ValidationError(f"Choose at most {LIST_MAX_ITEMS}.")
+        for value in filter(None, values):
+            if f.kind == "team":
+                if value not in self.known_teams:
+                    raise ValidationError(f"There is no team '{value[:40]}'.")
+                continue
+            if value in self.own_keys:
+                raise ValidationError("An entry cannot refer to itself.")
+            found = self.known_keys.get(value)
+            if found is None or (f.ref_section and found[0] != f.ref_section):
+                where = SECTIONS[f.ref_section].title if f.ref_section else "any section"
+                raise ValidationError(f"There is no entry '{value[:64]}' in {where} of this draft.")
+
+    def entry_data(self) -> dict:
+        """The validated values, shaped for the editing services."""
+        fields = {}
+        for f in self.section.fields:
+            value = self[f.name].data
+            fields[f.name] = None if value == "" else value
+        deprecated = bool(self.deprecated.data)
+        return {"key": self.key.data, "name": self.name.data, "team": self.team.data,
+                "definition": self.definition.data or "", "deprecated": deprecated,
+                "superseded_by": (self.superseded_by.data or None) if deprecated else None,
+                "fields": fields}
+
+
+RESERVED_NAMES = set(ENTRY_BASE_FIELDS) | set(dir(EntryForm)) | {"revision", "csrf_token", "submit"}
+
+
+@functools.cache
+def entry_form_class(section_key: str) -> type[EntryForm]:
+    """The form class of a section: the base fields plus one field per registry field."""
+    section = SECTIONS[section_key]
+    attributes: dict = {"section": section}
+    for f in section.fields:
+        if f.name in RESERVED_NAMES:
+            raise ValueError(f"Section {section.key}: the field name '{f.name}' is reserved by entry forms.")
+        attributes[f.name] = make_field(f)
+        if f.kind in ("team", "ref", "refs"):
+            attributes[f"validate_{f.name}"] = make_reference_check(f)
+    name = "".join(part.title() for part in section.key.split("_")) + "EntryForm"
+    return type(name, (EntryForm,), attributes)
+
+
+def entry_initial_data(entry) -> dict:
+    """An entry's values as form data."""
+    return {"key": entry.key, "name": entry.name, "team": entry.team, "definition": entry.definition,
+            "deprecated": entry.deprecated, "superseded_by": entry.superseded_by or "",
+            "revision": entry.revision, **(entry.fields or {})}
+
+
+class ButtonForm(FlaskForm):
+    """No fields: the CSRF token of a button-only POST."""
+
+
+class MoveForm(FlaskForm):
+    direction = ChoiceField("Direction", choices=[("up", "up"), ("down", "down")])
+
+
+class PreviewForm(FlaskForm):
+    definition = TextAreaField("Definition", filters=[unix_newlines],
+                               validators=[Length(max=DEFINITION_MAX), SafeMarkdown()])
+
+
+class DeprecateForm(FlaskForm):
+    """Mark an entry deprecated and name the entry that replaces it."""
+
+    successor = KeySelectField("Superseded by", validators=[Optional()],
+                               description="The entry tools and readers should use instead (optional).")
+    revision = WholeNumberField("Revision", widget=HiddenInput())
+
+    def __init__(self, *args, version, entry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+        self.known_keys = version_keys(version.id)
+        self.successor.choices = [("", "— none —")] + [
+            (key, f"{name} ({key})") for key, (_section, name) in self.known_keys.items() if key != entry.key]
+        for field in self:
+            field.id = f"deprecate-{entry.id}-{field.name}"
+            field.label.field_id = field.id
+
+    def validate_successor(self, field):
+        if field.data == self.entry.key:
+            raise ValidationError("An entry cannot supersede itself.")
+        if field.data not in self.known_keys:
+            raise ValidationError(f"There is no entry '{field.data[:64]}' in this draft.")
+
+    def validate_revision(self, field):
+        if field.data is None or field.data < 1:
+            raise ValidationError(MISSING_REVISION)

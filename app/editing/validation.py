@@ -1,0 +1,162 @@
+"""Checks on single values that every entry form shares: plain text, safe Markdown, numbers, criteria."""
+import math
+import re
+
+from wtforms.validators import ValidationError
+
+from app.sla.sections import COMPARISON_OPERATORS, LIST_MAX_ITEMS, TEXT_MAX
+
+# Any tag-like sequence: "<b", "</p", "<!--", "<?xml". A lone "<" as in "a < b" or "<= 5" is fine.
+TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+# Markdown may carry harmless inline HTML (the filter strips the rest); active content is refused
+# outright so that the author learns at once instead of seeing their text vanish.
+ACTIVE_TAG = re.compile(
+    r"<\s*/?\s*(script|style|iframe|frame|frameset|object|embed|applet|svg|math|form|input|button"
+    r"|textarea|select|option|link|meta|base|img|image|video|audio|source|track|template|noscript)\b",
+    re.IGNORECASE)
+EVENT_HANDLER = re.compile(r"<[^>]*\s(on[a-z]+|style|srcdoc|formaction)\s*=", re.IGNORECASE)
+SCRIPT_URL = re.compile(
+    r"(\]\(\s*<?|href\s*=\s*[\"']?\s*|<|\]:\s*<?)\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+INTEGER = re.compile(r"[+-]?\d{1,15}", re.ASCII)
+ATTRIBUTE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}", re.ASCII)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+PLAIN_TEXT_MESSAGE = "HTML is not allowed here: write plain text."
+
+
+def plain_text_problem(value: str | None) -> str | None:
+    """Why a plain-text value is refused, or None when it is fine."""
+    if not value:
+        return None
+    if CONTROL.search(value):
+        return "Control characters are not allowed."
+    if TAG.search(value):
+        return PLAIN_TEXT_MESSAGE
+    return None
+
+
+def markdown_problem(value: str | None) -> str | None:
+    """Why Markdown source is refused (scripts, frames, styles, handlers, script URLs), or None."""
+    if not value:
+        return None
+    if CONTROL.search(value):
+        return "Control characters are not allowed."
+    if ACTIVE_TAG.search(value) or EVENT_HANDLER.search(value):
+        return ("Scripts, frames, images, forms, styles and event handlers are not allowed: "
+                "write Markdown (e.g. **bold**, [a link](https://example.com)).")
+    if SCRIPT_URL.search(value):
+        return "Links must use http, https or mailto."
+    return None
+
+
+class PlainText:
+    """Validator: no HTML tags and no control characters (works on strings and lists of strings)."""
+
+    def __call__(self, form, field):
+        values = field.data if isinstance(field.data, list) else [field.data]
+        for value in values:
+            problem = plain_text_problem(value if isinstance(value, str) else None)
+            if problem:
+                raise ValidationError(problem)
+
+
+class SafeMarkdown:
+    """Validator: Markdown without active content."""
+
+    def __call__(self, form, field):
+        problem = markdown_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+def parse_number(raw: str) -> int | float | None:
+    """A decimal number as typed: '3' stays an int, '0.25' or '1.0' a float; refuses nan, inf, '1_0'."""
+    text = raw.strip()
+    if not text:
+        return None
+    if INTEGER.fullmatch(text):
+        return int(text)
+    if not DECIMAL.fullmatch(text):
+        raise ValueError("Enter a number, e.g. 40 or 0.25.")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("Enter a number of reasonable size.")
+    return value
+
+
+def parse_integer(raw: str) -> int | None:
+    """A whole number, ASCII digits only."""
+    text = raw.strip()
+    if not text:
+        return None
+    if not INTEGER.fullmatch(text):
+        raise ValueError("Enter a whole number, e.g. 15 or -5.")
+    return int(text)
+
+
+def split_lines(raw: str) -> list[str]:
+    """The non-empty, stripped lines of a textarea."""
+    return [line.strip() for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
+
+
+def check_list_items(items: list[str]) -> list[str]:
+    """Problems with a list of one-line items (count, length, markup)."""
+    problems = []
+    if len(items) > LIST_MAX_ITEMS:
+        problems.append(f"At most {LIST_MAX_ITEMS} lines.")
+    for number, item in enumerate(items, start=1):
+        if len(item) > TEXT_MAX:
+            problems.append(f"Line {number} is longer than {TEXT_MAX} characters.")
+        problem = plain_text_problem(item)
+        if problem:
+            problems.append(f"Line {number}: {problem}")
+    return problems
+
+
+def parse_criteria(raw: str) -> tuple[list[dict], list[str]]:
+    """Lines of `attribute operator value` as criteria rows, and the problems found, line by line."""
+    rows, problems = [], []
+    lines = split_lines(raw)
+    if len(lines) > LIST_MAX_ITEMS:
+        problems.append(f"At most {LIST_MAX_ITEMS} criteria.")
+    for number, line in enumerate(lines, start=1):
+        parts = line.split(None, 2)
+        attribute = parts[0]
+        operator = parts[1] if len(parts) > 1 else ""
+        value = parts[2].strip() if len(parts) > 2 else None
+        if not ATTRIBUTE.fullmatch(attribute):
+            problems.append(f"Line {number}: '{attribute[:40]}' is not an attribute name "
+                            "(letters, digits, '_', '.', '-'; starting with a letter).")
+            continue
+        if operator not in COMPARISON_OPERATORS:
+            problems.append(f"Line {number}: '{operator[:40]}' is not an operator; use one of "
+                            f"{', '.join(COMPARISON_OPERATORS)}." if operator else
+                            f"Line {number}: write `attribute operator value`, e.g. `employees gte 200`.")
+            continue
+        if value is None and operator != "exists":
+            problems.append(f"Line {number}: '{operator}' needs a value after it.")
+            continue
+        if value is not None and len(value) > TEXT_MAX:
+            problems.append(f"Line {number}: the value is longer than {TEXT_MAX} characters.")
+            continue
+        problem = plain_text_problem(value)
+        if problem:
+            problems.append(f"Line {number}: {problem}")
+            continue
+        rows.append({"attribute": attribute, "operator": operator, "value": value})
+    return rows, problems
+
+
+def format_criteria(rows) -> str:
+    """Criteria rows back as the lines a person types."""
+    lines = []
+    for row in rows or []:
+        if not isinstance(row, dict):
+            continue
+        value = row.get("value")
+        parts = [str(row.get("attribute", "")), str(row.get("operator", ""))]
+        if value not in (None, ""):
+            parts.append(str(value))
+        lines.append(" ".join(parts))
+    return "\n".join(lines)
