@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("glossary", __name__)
 
-from app.glossary import views  # noqa: E402,F401
+from app.glossary import autogenerate, models, views  # noqa: E402,F401

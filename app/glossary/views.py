@@ -1,10 +1,34 @@
-"""Glossary pages (placeholder until the reading area lands)."""
-from flask import render_template
+"""Glossary pages: every term A–Z with search as you type, and one page per term.
 
+Like every reading page they need a signed-in user of any role: the portal is internal.
+"""
+from flask import abort, render_template, request
+
+from app.auth.access import role_required
 from app.glossary import bp
+from app.glossary.history import term_history
+from app.glossary.services import GlossaryQuery, find_terms, get_term, team_choices
+from app.reading.fragments import page_or_block
 
 
 @bp.route("/glossary")
+@role_required("reader")
 def index():
-    """All terms A–Z."""
-    return render_template("placeholder.html", title="Glossary")
+    """All terms A–Z; ?q= searches names, synonyms and definitions; ?section= and ?team= filter."""
+    query = GlossaryQuery.from_args(request.args)
+    listing = find_terms(query)
+    return page_or_block("glossary/index.html", "results", query=query, listing=listing,
+                         teams=team_choices())
+
+
+@bp.route("/terms/<key>")
+@role_required("reader")
+def term(key: str):
+    """One term: definition, fields, the terms that point at it, and its history."""
+    view = get_term(key)
+    if view is None:
+        history = term_history(key) if len(key) <= 64 else []
+        if not history:
+            abort(404, f"There is no term '{key[:64]}' in the current agreement.")
+        return render_template("glossary/removed.html", key=key, history=history), 404
+    return render_template("glossary/term.html", term=view, history=term_history(key))

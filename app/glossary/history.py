@@ -1,0 +1,96 @@
+"""A term's history across published versions: which versions added, changed, deprecated or removed it.
+
+Built from each version's frozen document. The result depends only on the key and the hashes of
+the published versions, so it is cached on exactly that (a new publish makes a new cache key).
+"""
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from app.reading.documents import VersionRef, document_for, published_versions
+from app.sla.diff import compare_entries, field_label, format_value, is_prose, value_diff_html, word_diff_html
+
+CACHE_SIZE = 512
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    label: str
+    old: str
+    new: str
+    diff_html: Markup
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """What one published version did to the term."""
+    version: VersionRef
+    previous: VersionRef | None
+    change: str  # added, changed, deprecated, removed, restored
+    entry: dict | None
+    fields: tuple[FieldChange, ...]
+
+
+_cache: "OrderedDict[tuple, list[HistoryEvent]]" = OrderedDict()
+_lock = threading.Lock()
+
+
+def term_history(key: str) -> list[HistoryEvent]:
+    """Every published version that changed the term, newest first."""
+    versions = published_versions()
+    cache_key = (key, tuple((v.id, v.sha256) for v in versions))
+    with _lock:
+        cached = _cache.get(cache_key)
+    if cached is not None:
+        return cached
+    events = _compute(key, versions)
+    with _lock:
+        _cache[cache_key] = events
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return events
+
+
+def _compute(key: str, versions: list[VersionRef]) -> list[HistoryEvent]:
+    events: list[HistoryEvent] = []
+    seen = False
+    previous_version, previous_section, previous_entry = None, None, None
+    for version in versions:
+        section, entry = document_for(version).entry(key)
+        event = _event(version, previous_version, previous_section, previous_entry, section, entry, seen)
+        if event is not None:
+            events.append(event)
+        seen = seen or entry is not None
+        previous_version, previous_section, previous_entry = version, section, entry
+    return list(reversed(events))
+
+
+def _event(version, previous_version, old_section, old, section, new, seen) -> HistoryEvent | None:
+    if old is None and new is None:
+        return None
+    if old is None:
+        return HistoryEvent(version, previous_version, "restored" if seen else "added", new, ())
+    if new is None:
+        return HistoryEvent(version, previous_version, "removed", old, ())
+    item, _ = compare_entries(section, old, new)
+    moved = old_section != section
+    if item is None and not moved:
+        return None
+    fields = [_field_change(section, name, change["old"], change["new"])
+              for name, change in (item["fields"].items() if item else [])]
+    if moved:
+        fields.insert(0, FieldChange("section", "section", old_section, section,
+                                     value_diff_html(old_section, section)))
+    change = "deprecated" if new.get("deprecated") and not old.get("deprecated") else "changed"
+    return HistoryEvent(version, previous_version, change, new, tuple(fields))
+
+
+def _field_change(section: str, name: str, old, new) -> FieldChange:
+    if is_prose(section, name) and isinstance(old, str | None) and isinstance(new, str | None):
+        diff = word_diff_html(old or "", new or "")
+    else:
+        diff = value_diff_html(old, new)
+    return FieldChange(name, field_label(section, name), format_value(old), format_value(new), diff)

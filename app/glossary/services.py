@@ -1,0 +1,169 @@
+"""Reads for the glossary: the A–Z listing, one term with its back-links, the auto-linker."""
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from flask import url_for
+from markupsafe import Markup
+from sqlalchemy import select
+
+from app.extensions import db
+from app.glossary.index import ensure_search_index
+from app.glossary.models import GlossaryTerm
+from app.glossary.search import SearchHit, search_terms
+from app.markdown import render_markdown_html
+from app.models import Team
+from app.reading.documents import PublishedDocument, current_version_ref, document_for
+from app.sla.autolink import LinkTarget, TermLinker, first_sentence, markdown_to_text
+from app.sla.diff import field_label
+from app.sla.sections import SECTIONS
+
+TEAM_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}", re.ASCII)
+LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + ("#",)
+
+
+@dataclass
+class GlossaryQuery:
+    """What the glossary page was asked for, cleaned: unknown sections and teams are dropped."""
+    q: str = ""
+    section: str | None = None
+    team: str | None = None
+
+    @classmethod
+    def from_args(cls, args) -> "GlossaryQuery":
+        q = " ".join((args.get("q") or "").replace("\x00", "").split())[:200]
+        section = args.get("section") or None
+        team = args.get("team") or None
+        return cls(q=q, section=section if section in SECTIONS else None,
+                   team=team if team and TEAM_SLUG.fullmatch(team) else None)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.section or self.team)
+
+
+@dataclass
+class GlossaryListing:
+    """The terms to show: search hits, or every term A–Z grouped by letter."""
+    version: object = None
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    groups: dict[str, list[GlossaryTerm]] = field(default_factory=dict)
+    searching: bool = False
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return LETTERS
+
+
+def find_terms(query: GlossaryQuery) -> GlossaryListing:
+    """Search when there is a query, else every term A–Z; both within the filters."""
+    version = ensure_search_index()
+    listing = GlossaryListing(version=version, searching=bool(query.q))
+    if version is None:
+        return listing
+    if query.q:
+        listing.hits, listing.total = search_terms(query.q, query.section, query.team)
+        return listing
+    statement = select(GlossaryTerm).order_by(GlossaryTerm.sort_name, GlossaryTerm.entry_key)
+    if query.section:
+        statement = statement.where(GlossaryTerm.section == query.section)
+    if query.team:
+        statement = statement.where(GlossaryTerm.team == query.team)
+    for term in db.session.scalars(statement):
+        listing.groups.setdefault(term.letter, []).append(term)
+        listing.total += 1
+    return listing
+
+
+def team_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every team that owns a term, plus every known team."""
+    names = dict(db.session.execute(select(Team.slug, Team.name)).all())
+    owners = set(db.session.scalars(select(GlossaryTerm.team).distinct()))
+    return sorted(((slug, names.get(slug, slug)) for slug in owners | set(names)), key=lambda t: t[1].casefold())
+
+
+@dataclass
+class Backlink:
+    key: str
+    name: str
+    section: str
+    via: str  # the field that points here
+
+    @property
+    def via_label(self) -> str:
+        return "replaced by this term" if self.via == "superseded_by" else f"its {field_label(self.section, self.via)}"
+
+
+@dataclass
+class TermView:
+    """One term of the current version, ready for its page."""
+    key: str
+    section: str
+    entry: dict
+    version: object
+    definition_html: Markup
+    backlinks: list[Backlink]
+    successor: dict | None
+    team_name: str
+
+
+def get_term(key: str) -> TermView | None:
+    """The term with this key in the current version, or None."""
+    version = current_version_ref()
+    if version is None:
+        return None
+    document = document_for(version)
+    section, entry = document.entry(key)
+    if entry is None:
+        return None
+    successor = document.entry(entry["superseded_by"])[1] if entry.get("superseded_by") else None
+    backlinks = [Backlink(e["key"], e.get("name") or e["key"], s, via)
+                 for s, e, via in document.referrers.get(key, [])]
+    backlinks.sort(key=lambda b: b.name.casefold())
+    html = linker_for(version.sha256, document).link_html(render_markdown_html(entry.get("definition")), key)
+    team = entry.get("team") or ""
+    team_name = db.session.scalar(select(Team.name).where(Team.slug == team)) or team
+    return TermView(key=key, section=section, entry=entry, version=version, definition_html=Markup(html),
+                    backlinks=backlinks, successor=successor, team_name=team_name)
+
+
+_linkers: "OrderedDict[tuple[str | None, str], TermLinker]" = OrderedDict()
+_linkers_lock = threading.Lock()
+
+
+def linker_for(sha256: str | None, document: PublishedDocument) -> TermLinker:
+    """The auto-linker for a document's terms, built once per document (and URL scheme)."""
+    cache_key = (sha256, url_for("glossary.term", key="-"))
+    with _linkers_lock:
+        linker = _linkers.get(cache_key) if sha256 else None
+    if linker is not None:
+        return linker
+    linker = TermLinker(link_targets(document))
+    if sha256:
+        with _linkers_lock:
+            _linkers[cache_key] = linker
+            while len(_linkers) > 4:
+                _linkers.popitem(last=False)
+    return linker
+
+
+def link_targets(document: PublishedDocument) -> list[LinkTarget]:
+    """Every term of a document as something mentions may link to: name and synonyms."""
+    targets = []
+    for key, (_section, entry) in document.entries.items():
+        phrases = (entry.get("name") or "", *[s for s in entry.get("synonyms") or [] if isinstance(s, str)])
+        title = first_sentence(markdown_to_text(entry.get("definition"))) or entry.get("name") or key
+        targets.append(LinkTarget(key=key, phrases=tuple(phrases), href=url_for("glossary.term", key=key),
+                                  title=title))
+    return targets
+
+
+def autolink_definition(source: str | None, self_key: str | None = None) -> Markup:
+    """A definition rendered with the `markdown` rules, its mentions of current terms linked."""
+    html = render_markdown_html(source)
+    version = current_version_ref()
+    if version is None or not html:
+        return Markup(html)
+    return Markup(linker_for(version.sha256, document_for(version)).link_html(html, self_key))

@@ -1,0 +1,159 @@
+"""Mentions of glossary terms in rendered definitions become links to those terms.
+
+Works on sanitised HTML: it is tokenised with html.parser, only text outside links, code,
+pre and headings is looked at, and everything written back is escaped again, so the output
+is as safe as the input. Matching is case-insensitive, whole words only, longest phrase first;
+each term is linked at its first mention only, and a term never links to itself.
+"""
+import re
+from dataclasses import dataclass
+from html import escape
+from html.parser import HTMLParser
+
+WORD = re.compile(r"\w+")
+# Between the words of a name, any run of spaces or dashes matches any other such run.
+SEPARATOR = re.compile(r"[\s\-\u2010-\u2015]+")
+SKIPPED_TAGS = frozenset({"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"})
+VOID_TAGS = frozenset({"br", "hr", "img", "wbr", "col", "area", "input", "meta", "link", "source"})
+MIN_PHRASE_LENGTH = 2
+TITLE_MAX = 200
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """A term that mentions may link to: its key, the phrases that name it, where and what it says."""
+    key: str
+    phrases: tuple[str, ...]
+    href: str
+    title: str
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern | None:
+    """A regex matching the phrase at a word start, ending on a word boundary."""
+    phrase = phrase.strip()
+    if len(phrase) < MIN_PHRASE_LENGTH or not WORD.match(phrase):
+        return None
+    parts = [re.escape(part) for part in SEPARATOR.split(phrase)]
+    return re.compile(SEPARATOR.pattern.join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+class TermLinker:
+    """Finds term mentions in text by their first word, then tries that word's phrases longest first."""
+
+    def __init__(self, targets):
+        candidates: dict[str, list[tuple[int, re.Pattern, LinkTarget]]] = {}
+        for target in targets:
+            for phrase in dict.fromkeys(p.strip() for p in target.phrases if p):
+                pattern = _phrase_pattern(phrase)
+                if pattern is None:
+                    continue
+                first_word = WORD.match(phrase).group().casefold()
+                candidates.setdefault(first_word, []).append((len(phrase), pattern, target))
+        for options in candidates.values():
+            options.sort(key=lambda option: -option[0])
+        self._candidates = candidates
+
+    def link_html(self, html: str, self_key: str | None = None) -> str:
+        """The HTML with the first mention of each other term wrapped in a link to it."""
+        if not html or not self._candidates:
+            return html or ""
+        rewriter = _Rewriter(self, self_key)
+        rewriter.feed(html)
+        rewriter.close()
+        return "".join(rewriter.out)
+
+    def link_text(self, text: str, self_key: str | None, linked: set[str]) -> str:
+        """Plain text to escaped HTML with links; `linked` holds the keys already linked."""
+        out, cursor = [], 0
+        for word in WORD.finditer(text):
+            if word.start() < cursor:
+                continue
+            match, target = self._match_at(text, word)
+            if match is None:
+                continue
+            out.append(escape(text[cursor:match.start()], quote=False))
+            if target.key == self_key or target.key in linked:
+                out.append(escape(match.group(), quote=False))
+            else:
+                linked.add(target.key)
+                out.append(f'<a href="{escape(target.href)}" class="term-link" '
+                           f'title="{escape(target.title)}">{escape(match.group(), quote=False)}</a>')
+            cursor = match.end()
+        out.append(escape(text[cursor:], quote=False))
+        return "".join(out)
+
+    def _match_at(self, text: str, word: re.Match):
+        for _, pattern, target in self._candidates.get(word.group().casefold(), ()):
+            match = pattern.match(text, word.start())
+            if match:
+                return match, target
+        return None, None
+
+
+class _Rewriter(HTMLParser):
+    """Copies sanitised HTML through, linking term mentions in the text it may touch."""
+
+    def __init__(self, linker: TermLinker, self_key: str | None):
+        super().__init__(convert_charrefs=True)
+        self.linker, self.self_key = linker, self_key
+        self.out: list[str] = []
+        self.open_tags: list[str] = []
+        self.linked: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+        if tag not in VOID_TAGS:
+            self.open_tags.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+        if tag in self.open_tags:
+            del self.open_tags[len(self.open_tags) - 1 - self.open_tags[::-1].index(tag):]
+
+    def handle_data(self, data):
+        if SKIPPED_TAGS.intersection(self.open_tags):
+            self.out.append(escape(data, quote=False))
+        else:
+            self.out.append(self.linker.link_text(data, self.self_key, self.linked))
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("p", "li", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"):
+            self.parts.append(" ")
+
+
+def html_to_text(html: str) -> str:
+    """The text of an HTML fragment, whitespace collapsed."""
+    collector = _TextCollector()
+    collector.feed(html or "")
+    collector.close()
+    return " ".join("".join(collector.parts).split())
+
+
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MARKDOWN_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-+*]\s+|\d+[.)]\s+)|[*`~]+|(?<!\w)_+|_+(?!\w)")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+def markdown_to_text(source: str | None) -> str:
+    """Markdown source as plain text, cheaply (for search and titles; never rendered as HTML)."""
+    text = MARKDOWN_LINK.sub(r"\1", (source or "").replace("\x00", ""))
+    text = re.sub(r"<[^>]*>", " ", text)
+    return " ".join(MARKDOWN_MARKS.sub("", text).split())
+
+
+def first_sentence(text: str, limit: int = TITLE_MAX) -> str:
+    """The first sentence of plain text, cut at `limit` characters."""
+    sentence = SENTENCE_END.split(text.strip(), maxsplit=1)[0] if text else ""
+    return sentence if len(sentence) <= limit else sentence[:limit - 1].rstrip() + "…"
