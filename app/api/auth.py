@@ -28,9 +28,10 @@ def authenticate_request() -> None:
         g.api_token = token
         return
     if current_user.is_authenticated:
-        if not current_user.active:
-            raise ApiError(403, "Forbidden", "This account is deactivated.")
         return
     if is_public():
         return
+    if getattr(current_user, "active", None) is False:
+        # Flask-Login treats a deactivated user as signed out; say why instead of asking for credentials.
+        raise ApiError(403, "Forbidden", "This account is deactivated.")
     raise _unauthorized("This API needs an API token (Authorization: Bearer <token>) or a signed-in session.")
