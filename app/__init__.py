@@ -32,7 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from app import database, errors, notifications, security, templating
+    from app import database, errors, notifications, security, templating, webhooks
     from app.cli import register_cli
 
     database.configure_engine_events(app)
@@ -42,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.register_template_helpers(app)
     register_cli(app)
     notifications.connect_receivers(app)
+    webhooks.init_app(app)
     return app
 
 

@@ -79,8 +79,8 @@ OPERATIONS = {
         "The structured diff between two published versions", "Comparison",
         "Entries added, removed and changed per section, field by field, with `change` "
         "(major/minor/patch) and `breaking` (one message per breaking change).",
-        params=[{"name": "from", "in": "query", "required": True, "schema": {"type": "string"}},
-                {"name": "to", "in": "query", "required": True, "schema": {"type": "string"}}],
+        params=[{"name": "from", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1}},
+                {"name": "to", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1}}],
         errors=(400,))),
     "api.score": ("post", {**_op("Score a lead with the version's lead scoring rules", "ScoreResult",
                                  SEMANTICS, params=[_VERSION_QUERY], errors=(400, 413, 415, 422), cached=False),
