@@ -70,6 +70,7 @@ class SearchHit:
     superseded_by: str | None
     tier: int
     name_html: Markup
+    key_html: Markup
     synonyms_html: Markup
     snippet_html: Markup
 
@@ -125,7 +126,7 @@ def _hit(row, words: list[str]) -> SearchHit:
         key=row["entry_key"], section=row["section"], team=row["team"], name=row["name"],
         letter=row["letter"], synonyms=synonyms, summary=row["summary"],
         deprecated=bool(row["deprecated"]), superseded_by=row["superseded_by"], tier=row["tier"],
-        name_html=highlight(row["name"], words),
+        name_html=highlight(row["name"], words), key_html=highlight(row["entry_key"], words),
         synonyms_html=Markup(", ").join(highlight(s, words) for s in synonyms),
         snippet_html=highlight(snippet(row["definition_text"] or "", words), words),
     )

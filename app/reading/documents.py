@@ -97,21 +97,21 @@ def document_for(ref) -> PublishedDocument:
     return _remember(sha, parsed) if sha else parsed
 
 
-def _ref_columns():
+def ref_columns():
     return (Version.id, Version.number, Version.sha256, Version.change, Version.published_at,
             Version.effective_from, Version.based_on_id)
 
 
 def published_versions() -> list[VersionRef]:
     """Every published version, oldest first, without their bytes."""
-    rows = db.session.execute(select(*_ref_columns()).where(Version.state.in_(FROZEN_STATES))
+    rows = db.session.execute(select(*ref_columns()).where(Version.state.in_(FROZEN_STATES))
                               .order_by(Version.published_at, Version.id))
     return [VersionRef(*row) for row in rows]
 
 
 def current_version_ref() -> VersionRef | None:
     """The published version in force, without its bytes; None before the first publish."""
-    row = db.session.execute(select(*_ref_columns()).where(Version.state == VersionState.PUBLISHED.value)).first()
+    row = db.session.execute(select(*ref_columns()).where(Version.state == VersionState.PUBLISHED.value)).first()
     return VersionRef(*row) if row else None
 
 
@@ -119,6 +119,6 @@ def find_published(number: str | None) -> VersionRef | None:
     """A published (or superseded) version by its number, without its bytes."""
     if not number or not VERSION_NUMBER.fullmatch(number):
         return None
-    row = db.session.execute(select(*_ref_columns()).where(
+    row = db.session.execute(select(*ref_columns()).where(
         Version.state.in_(FROZEN_STATES), Version.number == number)).first()
     return VersionRef(*row) if row else None

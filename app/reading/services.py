@@ -1,0 +1,114 @@
+"""Reads for the agreement's pages: the home summary and the printable document."""
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Team
+from app.reading.documents import (PublishedDocument, VersionRef, current_version_ref, document_for,
+                                   find_published, published_versions)
+from app.sla.diff import change_reasons, compare_documents
+from app.sla.sections import SECTION_LIST, Section
+
+REASONS_SHOWN = 8
+
+
+@dataclass
+class Signature:
+    team: str
+    team_name: str
+    by: str
+    at: str
+
+
+@dataclass
+class Agreement:
+    """A published version as its pages show it: document, signatures, sections and counts."""
+    version: VersionRef
+    document: PublishedDocument
+    signatures: list[Signature]
+    sections: list[tuple[Section, list[dict]]]
+    team_names: dict[str, str]
+
+    @property
+    def title(self) -> str:
+        return self.document.data.get("title") or "Sales & Marketing SLA"
+
+    @property
+    def term_count(self) -> int:
+        return sum(len(entries) for _, entries in self.sections)
+
+
+@dataclass
+class LastChange:
+    """What the current version changed from the one before it."""
+    previous: VersionRef
+    kind: str | None
+    summary: dict
+    reasons: list[tuple[str, str]] = field(default_factory=list)
+    more: int = 0
+
+
+def team_names() -> dict[str, str]:
+    """Team display names by slug."""
+    return dict(db.session.execute(select(Team.slug, Team.name)).all())
+
+
+def readable_timestamp(value: str | None) -> str:
+    """'2026-11-27T09:30:00Z' as '2026-11-27 09:30 UTC'."""
+    if not value:
+        return ""
+    return value.replace("T", " ")[:16] + " UTC" if "T" in value else value
+
+
+def load_agreement(ref: VersionRef) -> Agreement:
+    """A published version's agreement, read from its frozen document."""
+    document = document_for(ref)
+    names = team_names()
+    signatures = [Signature(a.get("team", ""), names.get(a.get("team", ""), a.get("team", "")),
+                            a.get("by", ""), readable_timestamp(a.get("at")))
+                  for a in document.data.get("approvals") or []]
+    sections = [(section, document.sections.get(section.key) or []) for section in SECTION_LIST]
+    return Agreement(version=ref, document=document, signatures=signatures, sections=sections, team_names=names)
+
+
+def current_agreement() -> Agreement | None:
+    """The agreement in force, or None before the first publish."""
+    ref = current_version_ref()
+    return load_agreement(ref) if ref else None
+
+
+def agreement_for(number: str | None) -> Agreement | None:
+    """The agreement of a published version by number (the current one when no number is given)."""
+    ref = find_published(number) if number else current_version_ref()
+    return load_agreement(ref) if ref else None
+
+
+_changes: "OrderedDict[tuple, LastChange]" = OrderedDict()
+_changes_lock = threading.Lock()
+
+
+def last_change(agreement: Agreement) -> LastChange | None:
+    """The difference between the current version and the published version before it."""
+    versions = published_versions()
+    ids = [v.id for v in versions]
+    if agreement.version.id not in ids or ids.index(agreement.version.id) == 0:
+        return None
+    previous = versions[ids.index(agreement.version.id) - 1]
+    cache_key = (previous.sha256, agreement.version.sha256)
+    with _changes_lock:
+        cached = _changes.get(cache_key)
+    if cached is not None:
+        return cached
+    diff = compare_documents(document_for(previous).data, agreement.document.data)
+    reasons = change_reasons(diff)
+    change = LastChange(previous=previous, kind=agreement.version.change or diff["change"],
+                        summary=diff["summary"], reasons=reasons[:REASONS_SHOWN],
+                        more=max(0, len(reasons) - REASONS_SHOWN))
+    with _changes_lock:
+        _changes[cache_key] = change
+        while len(_changes) > 8:
+            _changes.popitem(last=False)
+    return change
