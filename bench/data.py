@@ -68,6 +68,8 @@ def section_counts(total: int) -> dict[str, int]:
         raise ValueError(f"At least {len(SECTION_KEYS)} entries are needed, one per section.")
     weight = sum(SECTION_SHARES.values())
     counts = {key: max(1, total * SECTION_SHARES[key] // weight) for key in SECTION_KEYS}
+    while sum(counts.values()) > total:  # the minimum of one each can overshoot a tiny total
+        counts[max(counts, key=counts.get)] -= 1
     counts["terms"] += total - sum(counts.values())
     return counts
 

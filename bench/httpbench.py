@@ -22,6 +22,7 @@ class Endpoint:
     expect: int = 200
     body: str | None = None  # the captured body this endpoint's floor serves (default: its own)
     duration: float | None = None
+    signed_in: bool = False  # a reading page: sent with a reader's session cookie (tools send none)
 
     @property
     def floor_path(self) -> str:
@@ -46,7 +47,14 @@ def best_of(rounds: list[dict]) -> dict:
             "errors": sum(r["errors"] for r in rounds)}
 
 
-def _capture(app_url: str, endpoints: list[Endpoint], base_headers: dict,
+def _headers(endpoint: Endpoint, base_headers: dict, cookie: str | None) -> dict:
+    headers = {**base_headers, **endpoint.headers}
+    if endpoint.signed_in and cookie:
+        headers["Cookie"] = cookie
+    return headers
+
+
+def _capture(app_url: str, endpoints: list[Endpoint], base_headers: dict, cookie: str | None,
              floor_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Write each captured body for the floor; returns why an endpoint cannot be measured, and the
     ETag Accord gave each body."""
@@ -55,7 +63,7 @@ def _capture(app_url: str, endpoints: list[Endpoint], base_headers: dict,
     for endpoint in endpoints:
         if endpoint.body is not None:
             continue
-        status, headers, body = fetch(app_url + endpoint.path, {**base_headers, **endpoint.headers})
+        status, headers, body = fetch(app_url + endpoint.path, _headers(endpoint, base_headers, cookie))
         if status != 200:
             skipped[endpoint.name] = f"GET {endpoint.path} answered {status}, not 200"
             continue
@@ -85,12 +93,10 @@ def measure_endpoints(label: str, database_url: str, endpoints: list[Endpoint], 
     Returns {"endpoints": {name: {"app":…, "floor":…, "rounds":[…]} or {"skipped": reason}},
              "peak_rss_mb": …, "floor_peak_rss_mb": …}."""
     base_headers = {"User-Agent": USER_AGENT}
-    if cookie:
-        base_headers["Cookie"] = cookie
     results: dict = {"endpoints": {}}
     floor_dir = workdir / f"floor-{label}"
     with Gunicorn("wsgi:app", accord_environment(database_url), workdir / f"accord-{label}.log") as app:
-        skipped, etags = _capture(app.url, endpoints, base_headers, floor_dir)
+        skipped, etags = _capture(app.url, endpoints, base_headers, cookie, floor_dir)
         with Gunicorn("bench.floor:app", {"BENCH_FLOOR_DIR": str(floor_dir)}, workdir / f"floor-{label}.log") as floor:
             for endpoint in endpoints:
                 source = endpoint.body or endpoint.name
@@ -98,7 +104,7 @@ def measure_endpoints(label: str, database_url: str, endpoints: list[Endpoint], 
                     results["endpoints"][endpoint.name] = {"skipped": skipped[source]}
                     log(f"    {endpoint.name}: not measured ({skipped[source]})")
                     continue
-                headers = {**base_headers, **endpoint.headers}
+                headers = _headers(endpoint, base_headers, cookie)
                 if endpoint.body:  # a conditional GET presents the ETag Accord gave for that body
                     headers["If-None-Match"] = etags[endpoint.body]
                 problem = _check(app.url, floor.url, endpoint, headers)

@@ -8,6 +8,7 @@ figures: requests, throughput, p50/p95/p99 latency and errors. Only 127.0.0.1 is
 import argparse
 import http.client
 import json
+import math
 import shutil
 import statistics
 import subprocess
@@ -160,7 +161,7 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     """The nearest-rank percentile of an ascending list (0 for an empty one)."""
     if not sorted_values:
         return 0.0
-    rank = max(0, min(len(sorted_values) - 1, round(fraction * len(sorted_values) + 0.5) - 1))
+    rank = max(0, min(len(sorted_values) - 1, math.ceil(fraction * len(sorted_values)) - 1))
     return sorted_values[rank]
 
 

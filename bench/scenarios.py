@@ -232,14 +232,15 @@ class Backend:
             return builders.session_cookie(app, people.reader, USER_AGENT)
 
     def _search_endpoint(self, duration: float) -> Endpoint:
-        return Endpoint("search", f"/glossary?q={QUERY_WORD}", {"HX-Request": "true"}, duration=duration)
+        return Endpoint("search", f"/glossary?q={QUERY_WORD}", {"HX-Request": "true"}, duration=duration,
+                        signed_in=True)
 
     def _main_endpoints(self, compare_path: str) -> list[Endpoint]:
         growth = self.settings.growth_duration
         return [
             Endpoint("sla", "/api/v1/sla"),
             Endpoint("sla_304", "/api/v1/sla", expect=304, body="sla"),
-            Endpoint("glossary_page", "/glossary"),
+            Endpoint("glossary_page", "/glossary", signed_in=True),
             self._search_endpoint(growth),
             Endpoint("compare", compare_path, duration=growth),
         ]
