@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
@@ -105,6 +106,13 @@ def app_config():
 @pytest.fixture
 def app(database_url, app_config):
     app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": database_url})
+
+    @app.teardown_request
+    def _forget_signed_in_user(_error):
+        # Test requests reuse this fixture's app context, so its `g`: Flask-Login's cached user
+        # would otherwise carry over from one client's request to the next client's.
+        g.pop("_login_user", None)
+
     with app.app_context():
         from app.admin.services import ensure_core_teams
         ensure_core_teams()
