@@ -5,7 +5,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from app.audit import record_event
@@ -65,7 +65,8 @@ def delete_webhook(webhook: Webhook, by=None) -> None:
     """Remove a webhook and its delivery log (the audit log keeps the fact)."""
     record_event("webhook.deleted", user=by, summary=f"Deleted webhook {webhook.url}",
                  before={"id": webhook.id, "url": webhook.url})
-    db.session.delete(webhook)
+    # The database cascades to deliveries and attempts (ON DELETE CASCADE), without loading them.
+    db.session.execute(delete(Webhook).where(Webhook.id == webhook.id))
     db.session.commit()
 
 
