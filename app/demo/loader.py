@@ -1,5 +1,137 @@
-"""Loads the demo SLA content (filled in by the content and versions areas)."""
+"""Loads the demo SLA: version 1.0.0 signed by both teams, and an open draft of the next version.
+
+Everything happens in one transaction and through the same steps as real use (draft, review,
+approvals by the demo approvers, publish, a new draft edited by the demo editors), so the
+audit log, the numbering and the self-approval rule see a realistic history.
+"""
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app import signals
+from app.audit import record_event
+from app.extensions import db
+from app.models import Entry, User, Version
+from app.models.base import utcnow
+from app.sla.document import entry_to_dict
+from app.sla.sections import SECTIONS, normalise_fields
+from app.versions.services import add_approval, add_draft, mark_submitted, send_after_commit
+
+DEMO_DOMAIN = "demo.example.com"
+BASE_ATTRIBUTES = ("name", "team", "definition", "position", "deprecated", "superseded_by")
 
 
-def load_demo_content() -> None:
-    """Publish the demo SLA as 1.0.0 and open a draft of the next version."""
+class DemoContentError(RuntimeError):
+    """The demo content or the demo users are not what the loader needs."""
+
+
+def load_demo_content(published: dict | None = None, draft_changes: list | None = None) -> bool:
+    """Publish the demo SLA as 1.0.0 and open a draft of the next version.
+
+    Does nothing (and returns False) when the database already holds a version: published
+    versions are kept for ever, so the demo is never loaded over them.
+    """
+    if published is None or draft_changes is None:
+        from app.demo.content import DRAFT_CHANGES, PUBLISHED
+        published = PUBLISHED if published is None else published
+        draft_changes = DRAFT_CHANGES if draft_changes is None else draft_changes
+    if db.session.scalar(select(func.count()).select_from(Version)):
+        return False
+    people = demo_people()
+    try:
+        first = _publish_first_version(published, people)
+        _open_next_draft(first, draft_changes, people)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    send_after_commit(signals.version_published_committed, first, by=people["sales-approver"])
+    return True
+
+
+def demo_people() -> dict[str, User]:
+    """The demo editors and approvers of marketing and sales, by '<team>-<role>'."""
+    people = {}
+    for team in ("marketing", "sales"):
+        for role in ("editor", "approver"):
+            email = f"{team}-{role}@{DEMO_DOMAIN}"
+            user = db.session.scalar(select(User).where(User.email == email))
+            if user is None:
+                raise DemoContentError(f"The demo user {email} is missing: create the demo users first.")
+            people[f"{team}-{role}"] = user
+    return people
+
+
+def _editor_for(team: str, people: dict) -> User:
+    return people.get(f"{team}-editor", people["marketing-editor"])
+
+
+def _publish_first_version(published: dict, people: dict) -> Version:
+    draft = add_draft(None, people["marketing-editor"])
+    for section_key, items in published.items():
+        for index, item in enumerate(items, start=1):
+            _add_entry(draft, section_key, item, index, people)
+    db.session.flush()
+    mark_submitted(draft, people["marketing-editor"])
+    draft.effective_from = date.today().replace(day=1)
+    add_approval(draft, people["marketing-approver"])
+    if not add_approval(draft, people["sales-approver"]):
+        raise DemoContentError("The approval policy needs more than marketing and sales to publish the demo.")
+    return draft
+
+
+def _open_next_draft(current: Version, changes: list, people: dict) -> Version:
+    draft = add_draft(current, people["marketing-editor"])
+    for change in changes:
+        if change["op"] == "add":
+            items = [e for e in draft.entries if e.section == change["section"]]
+            position = max((e.position for e in items), default=0) + 1
+            _add_entry(draft, change["section"], change["entry"], position, people)
+        elif change["op"] == "update":
+            _update_entry(draft, change["key"], change["changes"], people)
+        else:
+            raise DemoContentError(f"Unknown demo change '{change['op']}'.")
+    db.session.flush()
+    return draft
+
+
+def _add_entry(version: Version, section_key: str, item: dict, position: int, people: dict) -> Entry:
+    section = SECTIONS.get(section_key)
+    if section is None:
+        raise DemoContentError(f"Unknown section '{section_key}' in the demo content.")
+    editor = _editor_for(item["team"], people)
+    entry = Entry(section=section_key, key=item["key"], name=item["name"], team=item["team"],
+                  definition=item.get("definition", ""),
+                  position=item.get("position", position) if section.ordered else 0,
+                  deprecated=bool(item.get("deprecated", False)), superseded_by=item.get("superseded_by"),
+                  fields=normalise_fields(section, item), revision=1, updated_at=utcnow(),
+                  updated_by_id=editor.id)
+    version.entries.append(entry)
+    if version.based_on is not None:  # entries of the first version come with the version itself
+        db.session.flush()
+        record_event("entry.created", user=editor, version=version, entry_key=entry.key,
+                     summary=f"Added the {section.singular} “{entry.name}” ({entry.key})")
+    return entry
+
+
+def _update_entry(version: Version, key: str, changes: dict, people: dict) -> Entry:
+    entry = next((e for e in version.entries if e.key == key), None)
+    if entry is None:
+        raise DemoContentError(f"The demo draft changes '{key}', which is not in the published content.")
+    editor = _editor_for(entry.team, people)
+    before = entry_to_dict(entry)
+    fields = dict(entry.fields or {})
+    for name, value in changes.items():
+        if name in BASE_ATTRIBUTES:
+            setattr(entry, name, value)
+        else:
+            fields[name] = value
+    entry.fields = normalise_fields(SECTIONS[entry.section], fields)
+    entry.revision, entry.updated_at, entry.updated_by_id = entry.revision + 1, utcnow(), editor.id
+    after = entry_to_dict(entry)
+    names = [name for name in after if before.get(name) != after.get(name)]
+    db.session.flush()
+    record_event("entry.changed", user=editor, version=version, entry_key=key,
+                 summary=f"Changed “{entry.name}” ({key}): {', '.join(names)}",
+                 before={n: before.get(n) for n in names}, after={n: after.get(n) for n in names})
+    return entry

@@ -15,7 +15,7 @@ from app.audit import record_event
 from app.extensions import db
 from app.models import Approval, Entry, Version, VersionState
 from app.models.base import utcnow
-from app.sla.diff import compare_documents
+from app.sla.diff import change_reasons, compare_documents
 from app.sla.document import build_document, canonical_bytes, content_hash, sha256_hex
 from app.versions import semver
 from app.versions.errors import VersionError
@@ -81,17 +81,23 @@ def open_draft(by=None) -> Version:
             current = lock_version(current)
         if get_open_version() is not None:
             raise VersionError("A version is already open: finish or send back that one first.")
-        draft = Version(state=DRAFT, based_on=current, created_by_id=getattr(by, "id", None),
-                        title=current.title if current else "Sales & Marketing SLA")
-        db.session.add(draft)
-        for entry in (current.entries if current else ()):
-            draft.entries.append(Entry(
-                section=entry.section, key=entry.key, name=entry.name, definition=entry.definition,
-                team=entry.team, position=entry.position, deprecated=entry.deprecated,
-                superseded_by=entry.superseded_by, fields=dict(entry.fields or {}), revision=1))
-        db.session.flush()
-        record_event("version.draft_opened", user=by, version=draft,
-                     summary=f"Opened a draft from {current.number if current else 'nothing'}")
+        draft = add_draft(current, by)
+    return draft
+
+
+def add_draft(current: Version | None, by=None) -> Version:
+    """A new draft holding a copy of `current`'s entries, inside the caller's transaction."""
+    draft = Version(state=DRAFT, based_on=current, created_by_id=getattr(by, "id", None),
+                    title=current.title if current else "Sales & Marketing SLA")
+    db.session.add(draft)
+    for entry in (current.entries if current else ()):
+        draft.entries.append(Entry(
+            section=entry.section, key=entry.key, name=entry.name, definition=entry.definition,
+            team=entry.team, position=entry.position, deprecated=entry.deprecated,
+            superseded_by=entry.superseded_by, fields=dict(entry.fields or {}), revision=1))
+    db.session.flush()
+    record_event("version.draft_opened", user=by, version=draft,
+                 summary=f"Opened a draft from {current.number if current else 'nothing'}")
     return draft
 
 
@@ -110,12 +116,25 @@ def next_number(version: Version) -> tuple[str, str | None, list[str]]:
     """
     if version.is_frozen:
         return version.number, version.change, []
-    diff = pending_diff(version)
+    return _numbering(pending_diff(version))
+
+
+def _numbering(diff: dict | None) -> tuple[str, str | None, list[str]]:
     if diff is None:
         return semver.FIRST, "major", []
+    current = get_current_version().number
     if diff["change"] is None:
-        return get_current_version().number, None, []
-    return semver.bump(get_current_version().number, diff["change"]), diff["change"], diff["breaking"]
+        return current, None, []
+    return semver.bump(current, diff["change"]), diff["change"], diff["breaking"]
+
+
+def draft_outlook(version: Version) -> dict:
+    """What the open version will become: number, change kind, why, and its diff with the current one."""
+    diff = pending_diff(version)
+    number, change, breaking = _numbering(diff)
+    reasons = [text for kind, text in change_reasons(diff) if kind == change] if diff else []
+    return {"number": number, "change": change, "breaking": breaking, "reasons": reasons, "diff": diff,
+            "current": get_current_version()}
 
 
 def _refuse_if_unchanged(version: Version) -> None:
@@ -132,15 +151,20 @@ def submit_version(version: Version, by) -> Version:
     _require_role(by, "editor", "Only editors can submit a version for review.")
     with _one_transaction():
         version = lock_version(version)
-        if version.state != DRAFT:
-            raise VersionError(f"Only a draft can be submitted; this version is {STATE_NAMES[version.state]}.")
-        _refuse_if_unchanged(version)
-        number, change, _ = next_number(version)
-        version.state, version.submitted_at, version.sent_back_reason = IN_REVIEW, utcnow(), None
-        record_event("version.submitted", user=by, version=version,
-                     summary=f"Submitted the draft for review (it will be {number}, a {change} change)")
-    _send_after_commit(signals.version_submitted, version, by=by)
+        mark_submitted(version, by)
+    send_after_commit(signals.version_submitted, version, by=by)
     return version
+
+
+def mark_submitted(version: Version, by) -> None:
+    """Move a draft that changes something to review, inside the caller's transaction."""
+    if version.state != DRAFT:
+        raise VersionError(f"Only a draft can be submitted; this version is {STATE_NAMES[version.state]}.")
+    _refuse_if_unchanged(version)
+    number, change, _ = next_number(version)
+    version.state, version.submitted_at, version.sent_back_reason = IN_REVIEW, utcnow(), None
+    record_event("version.submitted", user=by, version=version,
+                 summary=f"Submitted the draft for review (it will be {number}, a {change} change)")
 
 
 def send_back_version(version: Version, by, reason: str) -> Version:
@@ -161,7 +185,7 @@ def send_back_version(version: Version, by, reason: str) -> Version:
         version.state, version.sent_back_reason, version.submitted_at = DRAFT, reason, None
         record_event("version.sent_back", user=by, version=version, summary=f"Sent back to draft: {reason}",
                      before={"approvals": [a.team for a in dropped]}, after={"reason": reason})
-    _send_after_commit(signals.version_sent_back, version, by=by, reason=reason)
+    send_after_commit(signals.version_sent_back, version, by=by, reason=reason)
     return version
 
 
@@ -196,20 +220,26 @@ def approve_version(version: Version, by) -> Version:
     """Sign the version for the approver's team; the last required signature publishes it."""
     with _one_transaction():
         version = lock_version(version)
-        refusal = approval_refusal(version, by)
-        if refusal:
-            raise VersionError(refusal)
-        db.session.add(Approval(version_id=version.id, team=by.team.slug, user_id=by.id,
-                                content_hash=content_hash(version)))
-        db.session.flush()
-        record_event("version.approved", user=by, version=version,
-                     summary=f"Approved for {by.team.slug}", after={"team": by.team.slug})
-        published = not missing_teams(version)
-        if published:
-            _publish(version, by)
+        published = add_approval(version, by)
     if published:
-        _send_after_commit(signals.version_published_committed, version, by=by)
+        send_after_commit(signals.version_published_committed, version, by=by)
     return version
+
+
+def add_approval(version: Version, by) -> bool:
+    """Record `by`'s signature inside the caller's transaction; True when it published the version."""
+    refusal = approval_refusal(version, by)
+    if refusal:
+        raise VersionError(refusal)
+    db.session.add(Approval(version_id=version.id, team=by.team.slug, user_id=by.id,
+                            content_hash=content_hash(version)))
+    db.session.flush()
+    record_event("version.approved", user=by, version=version,
+                 summary=f"Approved for {by.team.slug}", after={"team": by.team.slug})
+    if missing_teams(version):
+        return False
+    freeze_and_publish(version, by)
+    return True
 
 
 def publish_version(version: Version, by=None) -> Version:
@@ -221,13 +251,13 @@ def publish_version(version: Version, by=None) -> Version:
         missing = missing_teams(version)
         if missing:
             raise VersionError(f"Still waiting for the approval of: {', '.join(missing)}.")
-        _publish(version, by)
-    _send_after_commit(signals.version_published_committed, version, by=by)
+        freeze_and_publish(version, by)
+    send_after_commit(signals.version_published_committed, version, by=by)
     return version
 
 
-def _publish(version: Version, by) -> None:
-    """Number, freeze and supersede, inside the caller's transaction."""
+def freeze_and_publish(version: Version, by=None) -> None:
+    """Number, freeze and supersede a fully approved version, inside the caller's transaction."""
     approvals, digest = approvals_of(version), content_hash(version)
     stale = [a.team for a in approvals if a.content_hash != digest]
     if stale:
@@ -253,7 +283,7 @@ def _publish(version: Version, by) -> None:
     signals.version_published.send(version, by=by)
 
 
-def _send_after_commit(signal, version: Version, **kwargs) -> None:
+def send_after_commit(signal, version: Version, **kwargs) -> None:
     """Tell receivers about a committed action; their failure must not undo or hide it."""
     try:
         signal.send(version, **kwargs)
