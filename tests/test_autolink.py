@@ -9,7 +9,7 @@ TARGETS = [
     LinkTarget("mql", ("Marketing Qualified Lead", "MQL"), "/terms/mql", "A lead marketing has nurtured."),
     LinkTarget("sql", ("Sales Qualified Lead", "SQL"), "/terms/sql", "An MQL that sales accepted."),
     LinkTarget("closed-won", ("Closed – won",), "/terms/closed-won", "The customer signed."),
-    LinkTarget("quote", ("Quote",), "/terms/quote", 'Says "price" <b>& terms</b>.'),
+    LinkTarget("quote", ("Quote",), "/terms/quote", "Says \"price\" & 'terms' > 2. Then more."),
     LinkTarget("x", ("X",), "/terms/x", "Too short to link."),
 ]
 
@@ -77,7 +77,7 @@ def test_only_the_first_mention_of_each_term_links(linker):
 
 def test_titles_are_escaped(linker):
     html = link(linker, "Send a quote.")
-    assert 'title="Says &quot;price&quot; &lt;b&gt;&amp; terms&lt;/b&gt;."' in html
+    assert 'title="Says &quot;price&quot; &amp; &#x27;terms&#x27; &gt; 2."' in html
 
 
 def test_text_stays_escaped_and_markup_stays_intact(linker):

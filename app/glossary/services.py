@@ -1,12 +1,13 @@
 """Reads for the glossary: the A–Z listing, one term with its back-links, the auto-linker."""
 import re
 import threading
+from urllib.parse import quote
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import url_for
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.glossary.index import ensure_search_index
@@ -15,12 +16,13 @@ from app.glossary.search import SearchHit, search_terms
 from app.markdown import render_markdown_html
 from app.models import Team
 from app.reading.documents import PublishedDocument, current_version_ref, document_for
-from app.sla.autolink import LinkTarget, TermLinker, first_sentence, markdown_to_text
+from app.sla.autolink import LinkTarget, TermLinker
 from app.sla.diff import field_label
 from app.sla.sections import SECTIONS
 
 TEAM_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}", re.ASCII)
 LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + ("#",)
+BROWSE_ALL_LIMIT = 400  # more terms than this are listed one letter at a time
 
 
 @dataclass
@@ -29,14 +31,18 @@ class GlossaryQuery:
     q: str = ""
     section: str | None = None
     team: str | None = None
+    letter: str | None = None  # A–Z, or # for names that start otherwise ("other" in URLs)
 
     @classmethod
     def from_args(cls, args) -> "GlossaryQuery":
         q = " ".join((args.get("q") or "").replace("\x00", "").split())[:200]
         section = args.get("section") or None
         team = args.get("team") or None
+        letter = (args.get("letter") or "").upper()
+        letter = "#" if letter == "OTHER" else letter
         return cls(q=q, section=section if section in SECTIONS else None,
-                   team=team if team and TEAM_SLUG.fullmatch(team) else None)
+                   team=team if team and TEAM_SLUG.fullmatch(team) else None,
+                   letter=letter if letter in LETTERS else None)
 
     @property
     def filtered(self) -> bool:
@@ -50,6 +56,8 @@ class GlossaryListing:
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
     groups: dict[str, list[GlossaryTerm]] = field(default_factory=dict)
+    letter_counts: dict[str, int] = field(default_factory=dict)
+    letter: str | None = None  # set when one letter is shown at a time (large glossaries)
     searching: bool = False
 
     @property
@@ -66,14 +74,19 @@ def find_terms(query: GlossaryQuery) -> GlossaryListing:
     if query.q:
         listing.hits, listing.total = search_terms(query.q, query.section, query.team)
         return listing
-    statement = select(GlossaryTerm).order_by(GlossaryTerm.sort_name, GlossaryTerm.entry_key)
-    if query.section:
-        statement = statement.where(GlossaryTerm.section == query.section)
-    if query.team:
-        statement = statement.where(GlossaryTerm.team == query.team)
+    filters = [GlossaryTerm.section == query.section] if query.section else []
+    filters += [GlossaryTerm.team == query.team] if query.team else []
+    listing.letter_counts = dict(db.session.execute(
+        select(GlossaryTerm.letter, func.count()).where(*filters).group_by(GlossaryTerm.letter)).all())
+    listing.total = sum(listing.letter_counts.values())
+    if listing.total > BROWSE_ALL_LIMIT or query.letter:
+        # Thousands of terms on one page help nobody: show one letter at a time.
+        listing.letter = query.letter if query.letter in listing.letter_counts else next(
+            (letter for letter in LETTERS if letter in listing.letter_counts), None)
+        filters.append(GlossaryTerm.letter == listing.letter)
+    statement = select(GlossaryTerm).where(*filters).order_by(GlossaryTerm.sort_name, GlossaryTerm.entry_key)
     for term in db.session.scalars(statement):
         listing.groups.setdefault(term.letter, []).append(term)
-        listing.total += 1
     return listing
 
 
@@ -150,13 +163,13 @@ def linker_for(sha256: str | None, document: PublishedDocument) -> TermLinker:
 
 
 def link_targets(document: PublishedDocument) -> list[LinkTarget]:
-    """Every term of a document as something mentions may link to: name and synonyms."""
-    targets = []
+    """Every term of a document as something mentions may link to: name, synonyms and key (MQL for mql)."""
+    targets, href = [], url_for("glossary.term", key="KEY").rsplit("KEY", 1)
     for key, (_section, entry) in document.entries.items():
-        phrases = (entry.get("name") or "", *[s for s in entry.get("synonyms") or [] if isinstance(s, str)])
-        title = first_sentence(markdown_to_text(entry.get("definition"))) or entry.get("name") or key
-        targets.append(LinkTarget(key=key, phrases=tuple(phrases), href=url_for("glossary.term", key=key),
-                                  title=title))
+        phrases = (entry.get("name") or "", *[s for s in entry.get("synonyms") or [] if isinstance(s, str)],
+                   key.replace("-", " ").replace("_", " "))
+        targets.append(LinkTarget(key=key, phrases=tuple(phrases), href=quote(key, safe="").join(href),
+                                  definition=entry.get("definition") or ""))
     return targets
 
 

@@ -21,36 +21,76 @@ TITLE_MAX = 200
 
 @dataclass(frozen=True)
 class LinkTarget:
-    """A term that mentions may link to: its key, the phrases that name it, where and what it says."""
+    """A term that mentions may link to: its key, the phrases that name it, its page and its definition."""
     key: str
     phrases: tuple[str, ...]
     href: str
-    title: str
+    definition: str = ""  # Markdown source; its first sentence is the link's title
+
+    @property
+    def title(self) -> str:
+        """The first sentence of the definition as plain text (worked out only for terms linked)."""
+        return first_sentence(markdown_to_text(self.definition)) or (self.phrases[0] if self.phrases else self.key)
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern | None:
-    """A regex matching the phrase at a word start, ending on a word boundary."""
-    phrase = phrase.strip()
-    if len(phrase) < MIN_PHRASE_LENGTH or not WORD.match(phrase):
-        return None
-    parts = [re.escape(part) for part in SEPARATOR.split(phrase)]
-    return re.compile(SEPARATOR.pattern.join(parts) + r"(?!\w)", re.IGNORECASE)
+def _gap(text: str) -> str:
+    """What separates two words, normalised: any run of spaces and dashes is one space."""
+    stripped = text.strip()
+    if not stripped or SEPARATOR.fullmatch(stripped):
+        return " "
+    return "".join(stripped.split()).casefold()
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """A phrase as words and the gaps between them, so matching needs no regex of its own."""
+    words: tuple[str, ...]
+    gaps: tuple[str, ...]
+    suffix: str  # punctuation the phrase ends with, e.g. the ")" of "SQL (sales qualified lead)"
+    size: int
+    target: LinkTarget
+
+    @classmethod
+    def parse(cls, phrase: str, target: LinkTarget) -> "_Phrase | None":
+        phrase = phrase.strip()
+        words = list(WORD.finditer(phrase))
+        if len(phrase) < MIN_PHRASE_LENGTH or not words or words[0].start() != 0:
+            return None
+        gaps = tuple(_gap(phrase[a.end():b.start()]) for a, b in zip(words, words[1:]))
+        suffix = "".join(phrase[words[-1].end():].split()).casefold()
+        return cls(tuple(w.group().casefold() for w in words), gaps, suffix, len(phrase), target)
+
+    def match(self, text: str, words: list[re.Match], i: int) -> int | None:
+        """Where a mention of this phrase starting at words[i] ends in `text`, or None."""
+        n = len(self.words)
+        if i + n > len(words):
+            return None
+        for k in range(1, n):
+            if words[i + k].group().casefold() != self.words[k] or \
+                    _gap(text[words[i + k - 1].end():words[i + k].start()]) != self.gaps[k - 1]:
+                return None
+        end = words[i + n - 1].end()
+        if self.suffix:
+            if text[end:end + len(self.suffix)].casefold() != self.suffix:
+                return None
+            end += len(self.suffix)
+            if end < len(text) and WORD.match(text, end):
+                return None
+        return end
 
 
 class TermLinker:
     """Finds term mentions in text by their first word, then tries that word's phrases longest first."""
 
     def __init__(self, targets):
-        candidates: dict[str, list[tuple[int, re.Pattern, LinkTarget]]] = {}
+        candidates: dict[str, list[_Phrase]] = {}
         for target in targets:
             for phrase in dict.fromkeys(p.strip() for p in target.phrases if p):
-                pattern = _phrase_pattern(phrase)
-                if pattern is None:
-                    continue
-                first_word = WORD.match(phrase).group().casefold()
-                candidates.setdefault(first_word, []).append((len(phrase), pattern, target))
+                parsed = _Phrase.parse(phrase, target)
+                if parsed is not None:
+                    candidates.setdefault(parsed.words[0], []).append(parsed)
         for options in candidates.values():
-            options.sort(key=lambda option: -option[0])
+            options.sort(key=lambda option: -option.size)
         self._candidates = candidates
 
     def link_html(self, html: str, self_key: str | None = None) -> str:
@@ -65,28 +105,30 @@ class TermLinker:
     def link_text(self, text: str, self_key: str | None, linked: set[str]) -> str:
         """Plain text to escaped HTML with links; `linked` holds the keys already linked."""
         out, cursor = [], 0
-        for word in WORD.finditer(text):
+        words = list(WORD.finditer(text))
+        for i, word in enumerate(words):
             if word.start() < cursor:
                 continue
-            match, target = self._match_at(text, word)
-            if match is None:
+            end, target = self._match_at(text, words, i)
+            if target is None:
                 continue
-            out.append(escape(text[cursor:match.start()], quote=False))
+            mention = text[word.start():end]
+            out.append(escape(text[cursor:word.start()], quote=False))
             if target.key == self_key or target.key in linked:
-                out.append(escape(match.group(), quote=False))
+                out.append(escape(mention, quote=False))
             else:
                 linked.add(target.key)
                 out.append(f'<a href="{escape(target.href)}" class="term-link" '
-                           f'title="{escape(target.title)}">{escape(match.group(), quote=False)}</a>')
-            cursor = match.end()
+                           f'title="{escape(target.title)}">{escape(mention, quote=False)}</a>')
+            cursor = end
         out.append(escape(text[cursor:], quote=False))
         return "".join(out)
 
-    def _match_at(self, text: str, word: re.Match):
-        for _, pattern, target in self._candidates.get(word.group().casefold(), ()):
-            match = pattern.match(text, word.start())
-            if match:
-                return match, target
+    def _match_at(self, text: str, words: list[re.Match], i: int):
+        for phrase in self._candidates.get(words[i].group().casefold(), ()):
+            end = phrase.match(text, words, i)
+            if end is not None:
+                return end, phrase.target
         return None, None
 
 
