@@ -228,6 +228,11 @@ def test_word_diff_marks_deleted_and_inserted_words():
                          "<ins>sales accepts </ins>it<del> is ready</del>.")
 
 
+def test_word_diff_keeps_a_changed_phrase_together():
+    html = word_diff_html("a lead that clearly wants to talk", "a lead that is ready to talk")
+    assert str(html) == "a lead that <del>clearly wants</del><ins>is ready</ins> to talk"
+
+
 def test_word_diff_of_equal_text_has_no_marks():
     assert str(word_diff_html("Same words here.", "Same words here.")) == "Same words here."
 

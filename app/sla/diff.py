@@ -230,13 +230,34 @@ def value_diff_html(old, new) -> Markup:
 
 def _diff_tokens(before: list[str], after: list[str], separator: str) -> Markup:
     out = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, old, new in _merged_opcodes(before, after):
         if op == "equal":
-            out.append(escape(separator.join(before[i1:i2])))
+            out.append(escape(separator.join(old)))
             continue
-        if i2 > i1:
-            out.append(Markup("<del>{}</del>").format(separator.join(before[i1:i2])))
-        if j2 > j1:
-            out.append(Markup("<ins>{}</ins>").format(separator.join(after[j1:j2])))
+        if old:
+            out.append(Markup("<del>{}</del>").format(separator.join(old)))
+        if new:
+            out.append(Markup("<ins>{}</ins>").format(separator.join(new)))
     return Markup(escape(separator)).join(out) if separator else Markup("").join(out)
+
+
+def _merged_opcodes(before: list[str], after: list[str]) -> list[tuple[str, list, list]]:
+    """Opcodes as (op, old tokens, new tokens), with lone spaces between two changes folded in.
+
+    Without the folding, "clearly wants" → "is ready" reads as four alternating marks.
+    """
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    chunks = [("equal" if op == "equal" else "change", before[i1:i2], after[j1:j2])
+              for op, i1, i2, j1, j2 in matcher.get_opcodes()]
+    merged: list[tuple[str, list, list]] = []
+    for index, chunk in enumerate(chunks):
+        between_changes = (chunk[0] == "equal" and 0 < index < len(chunks) - 1
+                           and all(not token.strip() for token in chunk[1]) and merged
+                           and merged[-1][0] == "change")
+        if between_changes:
+            chunk = ("change", chunk[1], chunk[2])
+        if chunk[0] == "change" and merged and merged[-1][0] == "change":
+            previous = merged.pop()
+            chunk = ("change", previous[1] + chunk[1], previous[2] + chunk[2])
+        merged.append(chunk)
+    return merged
