@@ -167,6 +167,9 @@ def test_a_section_or_term_of_another_version(client, published, auth):
     ("/api/v1/glossary?version=2.0.0", "There is no published version '2.0.0'."),
     ("/api/v1/sla/exports/salesforce?version=x", "There is no published version 'x'."),
     ("/api/v1/sla/compare?from=1.0.0&to=3.0.0", "There is no published version '3.0.0'."),
+    ("/api/v1/sla/versions/1.0.0%00", "There is no published version"),
+    ("/api/v1/sla/terms/mql?version=%00%ff", "There is no published version"),
+    ("/api/v1/sla/compare?from=1.0.0&to=" + "9" * 300, "There is no published version"),
     ("/api/v1/nothing-here", None),
 ])
 def test_unknown_things_are_404_problems(client, published, auth, path, detail):

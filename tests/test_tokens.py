@@ -34,7 +34,7 @@ def test_tokens_are_unique(app):
     assert create_token("a")[1] != create_token("b")[1]
 
 
-@pytest.mark.parametrize("name", ["", "   ", "x" * 101])
+@pytest.mark.parametrize("name", ["", "   ", "x" * 101, "nul\x00byte", "bell\x07"])
 def test_a_token_needs_a_name(app, name):
     with pytest.raises(TokenError):
         create_token(name)

@@ -57,7 +57,7 @@ def deliveries():
     ("https://hooks.example.com/accord", True), ("http://127.0.0.1:8080/x?y=1", True),
     ("ftp://example.com/x", False), ("javascript:alert(1)", False), ("https://", False), ("example.com/x", False),
     ("https://exa mple.com", False), ("https://user:pw@example.com/", False), ("http://example.com:99999/", False),
-    ("", False), ("https://example.com/" + "x" * 2000, False),
+    ("", False), ("https://example.com/" + "x" * 2000, False), ("https://example.com/\x00", False),
 ])
 def test_only_http_and_https_urls_are_accepted(url, ok):
     assert (url_problem(url) is None) is ok

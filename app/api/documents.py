@@ -1,5 +1,6 @@
 """Published documents as tools read them: frozen bytes from the database, and views derived from them."""
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ class Published:
     document: bytes
 
 
+VERSION_NUMBER = re.compile(r"[0-9A-Za-z.+-]{1,20}")
 _COLUMNS = (Version.number, Version.sha256, Version.published_at, Version.document)
 
 
@@ -36,6 +38,8 @@ def current_published() -> Published:
 
 def published(number: str) -> Published:
     """A published or superseded version by its number (unique, indexed)."""
+    if not VERSION_NUMBER.fullmatch(number):  # nothing else is stored; spares the database odd input
+        raise not_found(f"There is no published version '{number[:40]}'.")
     row = db.session.execute(select(*_COLUMNS).where(Version.number == number,
                                                      Version.state.in_(FROZEN_STATES))).first()
     if row is None:

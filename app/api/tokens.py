@@ -29,8 +29,8 @@ def hash_token(plaintext: str) -> str:
 def create_token(name: str, by=None) -> tuple[ApiToken, str]:
     """Create a read token for a tool; returns the row and the plaintext, which is never stored."""
     name = (name or "").strip()
-    if not name or len(name) > NAME_MAX:
-        raise TokenError(f"A token needs a name of 1 to {NAME_MAX} characters.")
+    if not name or len(name) > NAME_MAX or not name.isprintable():
+        raise TokenError(f"A token needs a name of 1 to {NAME_MAX} printable characters.")
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(name=name, prefix=plaintext[:DISPLAY_PREFIX_LENGTH], token_hash=hash_token(plaintext),
                      created_by_id=getattr(by, "id", None))

@@ -27,8 +27,8 @@ def url_problem(url: str) -> str | None:
     """Why a URL cannot receive webhooks, or None when it can."""
     if not url or len(url) > URL_MAX:
         return f"A URL of 1 to {URL_MAX} characters is required."
-    if any(c.isspace() for c in url):
-        return "A URL cannot contain spaces."
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return "A URL cannot contain spaces or control characters."
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises on a malformed port)
@@ -51,8 +51,8 @@ def create_webhook(url: str, secret: str = "", by=None) -> tuple[Webhook, str]:
         raise WebhookError(problem)
     if not secret:
         secret = secrets.token_urlsafe(32)
-    if not SECRET_MIN <= len(secret) <= SECRET_MAX:
-        raise WebhookError(f"A secret has {SECRET_MIN} to {SECRET_MAX} characters (or leave it blank).")
+    if not SECRET_MIN <= len(secret) <= SECRET_MAX or not secret.isprintable():
+        raise WebhookError(f"A secret has {SECRET_MIN} to {SECRET_MAX} printable characters (or leave it blank).")
     webhook = Webhook(url=url, secret=secret, active=True)
     db.session.add(webhook)
     db.session.flush()
