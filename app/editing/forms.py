@@ -3,7 +3,7 @@ import functools
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
 from app.editing.fields import (
@@ -49,11 +49,22 @@ class ListItems:
                 raise ValidationError(" ".join(problems))
 
 
+class NumberRequired:
+    """Validator: a number was entered (0 counts); text that is not a number keeps its own message."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is None and not field.process_errors:
+            raise StopValidation(self.message)
+
+
 def _presence(f: Field):
     if not f.required:
         return Optional()
     if f.kind in ("int", "number"):
-        return InputRequired(message=f"{f.label} is required.")
+        return NumberRequired(message=f"{f.label} is required.")
     return DataRequired(message=f"{f.label} is required.")
 
 
