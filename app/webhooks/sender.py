@@ -159,9 +159,16 @@ def _run_in_background(app: Flask) -> None:
             _background.discard(threading.current_thread())
 
 
+def has_due_deliveries(now: datetime | None = None) -> bool:
+    """Whether any delivery is waiting to be sent (one indexed query)."""
+    query = select(WebhookDelivery.id).where(WebhookDelivery.status == "pending",
+                                             WebhookDelivery.next_attempt_at <= (now or utcnow())).limit(1)
+    return db.session.scalar(query) is not None
+
+
 def kick(app: Flask) -> threading.Thread | None:
     """Start a pass in a background thread, so a publish never waits on a receiver."""
-    if not app.config.get("WEBHOOKS_DELIVER_AFTER_PUBLISH", True):
+    if not app.config.get("WEBHOOKS_DELIVER_AFTER_PUBLISH", True) or not has_due_deliveries():
         return None
     thread = threading.Thread(target=_run_in_background, args=(app,), name="accord-webhooks", daemon=True)
     with _background_lock:
