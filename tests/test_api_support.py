@@ -1,13 +1,20 @@
 """Shared by the API and webhook tests: a complete SLA, published versions, tokens, a receiving server."""
+import hashlib
+import hmac
 import json
 import queue
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from sqlalchemy import select
 
 from app.api.tokens import create_token
-from tests.factories import make_entry, make_published
+from app.extensions import db
+from app.models import WebhookDelivery
+from app.versions.services import approve_version, submit_version
+from app.webhooks.sender import wait_for_background
+from tests.factories import make_draft, make_entry, make_published
 
 
 def sla_entries(mql_threshold=50, drop=(), **changes) -> list:
@@ -154,3 +161,38 @@ def receiver():
 
 def body_json(response):
     return json.loads(response.data)
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _join_background_sends():
+    yield
+    wait_for_background(timeout=15)
+
+
+@pytest.fixture
+def manual(app):
+    """Deliveries are sent only when the test runs the sender."""
+    app.config["WEBHOOKS_DELIVER_AFTER_PUBLISH"] = False
+    return app
+
+
+def publish(make_user, entries=None):
+    """Publish through the real life cycle: draft, submit, both teams approve."""
+    draft = make_draft(entries if entries is not None else sla_entries())
+    submit_version(draft, make_user("editor"))
+    approve_version(draft, make_user("approver", "marketing"))
+    approve_version(draft, make_user("approver", "sales"))
+    assert draft.state == "published"
+    return draft
+
+
+def verify(secret: str, body: bytes, header: str) -> bool:
+    """What a receiver does (the README shows the same few lines)."""
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header)
+
+
+def deliveries():
+    return db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()

@@ -1,6 +1,4 @@
 """Webhooks against a real HTTP server on 127.0.0.1: outbox, signature, retries, rollback, admin, CLI."""
-import hashlib
-import hmac
 import json
 import threading
 from datetime import timedelta
@@ -8,49 +6,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from app.extensions import db as _db
 from app.models import AuditEvent, Version, Webhook, WebhookAttempt, WebhookDelivery
 from app.models.base import utcnow
 from app.versions.services import approve_version, submit_version
 from app.webhooks.sender import LEASE, MAX_ATTEMPTS, claim_due, deliver_due, wait_for_background
 from app.webhooks.services import create_webhook, url_problem
 from tests.factories import make_draft
-from tests.test_api_support import Receiver, receiver, sla_entries  # noqa: F401
+from tests.test_api_support import (  # noqa: F401  (fixtures)
+    Receiver, _join_background_sends, deliveries, manual, publish, receiver, sla_entries, verify,
+)
 
 SECRET = "a-shared-secret-of-some-length"
-
-
-@pytest.fixture(autouse=True)
-def _join_background_sends():
-    yield
-    wait_for_background(timeout=15)
-
-
-@pytest.fixture
-def manual(app):
-    """Deliveries are sent only when the test runs the sender."""
-    app.config["WEBHOOKS_DELIVER_AFTER_PUBLISH"] = False
-    return app
-
-
-def publish(make_user, entries=None):
-    """Publish through the real life cycle: draft, submit, both teams approve."""
-    draft = make_draft(entries if entries is not None else sla_entries())
-    submit_version(draft, make_user("editor"))
-    approve_version(draft, make_user("approver", "marketing"))
-    approve_version(draft, make_user("approver", "sales"))
-    assert draft.state == "published"
-    return draft
-
-
-def verify(secret: str, body: bytes, header: str) -> bool:
-    """What a receiver does (the README shows the same few lines)."""
-    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header)
-
-
-def deliveries():
-    return _db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
 
 
 @pytest.mark.parametrize("url, ok", [
