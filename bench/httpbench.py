@@ -22,6 +22,7 @@ class Endpoint:
     expect: int = 200
     body: str | None = None  # the captured body this endpoint's floor serves (default: its own)
     duration: float | None = None
+    rounds: int | None = None
     signed_in: bool = False  # a reading page: sent with a reader's session cookie (tools send none)
 
     @property
@@ -31,11 +32,11 @@ class Endpoint:
 
 @dataclass
 class Settings:
-    duration: float = 4.0
-    growth_duration: float = 3.0
-    short_duration: float = 2.0
+    duration: float = 3.0         # seconds per round of a headline measurement
+    rounds: int = 2               # rounds of each headline measurement (app and floor alternate)
+    growth_duration: float = 2.0  # growth points and reported-only figures: one shorter round
+    growth_rounds: int = 1
     warmup: float = 1.0
-    rounds: int = 2
     connections: int = 4
     tool: str = "wrk"
 
@@ -113,7 +114,8 @@ def measure_endpoints(label: str, database_url: str, endpoints: list[Endpoint], 
                     log(f"    {endpoint.name}: not measured ({problem})")
                     continue
                 measured = _load_pair(app.url + endpoint.path, floor.url + endpoint.floor_path, headers,
-                                      endpoint.duration or settings.duration, settings, log, endpoint.name)
+                                      endpoint.duration or settings.duration, endpoint.rounds or settings.rounds,
+                                      settings, log, endpoint.name)
                 if f"{source}:note" in etags:
                     measured["note"] = etags[f"{source}:note"]
                 results["endpoints"][endpoint.name] = measured
@@ -122,13 +124,14 @@ def measure_endpoints(label: str, database_url: str, endpoints: list[Endpoint], 
     return results
 
 
-def _load_pair(app_url: str, floor_url: str, headers: dict, duration: float, settings: Settings, log,
-               name: str) -> dict:
+def _load_pair(app_url: str, floor_url: str, headers: dict, duration: float, rounds: int, settings: Settings,
+               log, name: str) -> dict:
     started = time.perf_counter()
-    for url in (app_url, floor_url):
-        run_load(url, settings.warmup, settings.connections, headers, settings.tool)
+    run_load(app_url, settings.warmup, settings.connections, headers, settings.tool)  # caches, both workers
+    for _ in range(5):  # the floor has nothing to warm
+        fetch(floor_url, headers)
     app_rounds, floor_rounds = [], []
-    for index in range(settings.rounds):
+    for index in range(rounds):
         order = [(app_url, app_rounds), (floor_url, floor_rounds)]
         for url, bucket in (order if index % 2 == 0 else order[::-1]):
             bucket.append(run_load(url, duration, settings.connections, headers, settings.tool))
@@ -137,4 +140,4 @@ def _load_pair(app_url: str, floor_url: str, headers: dict, duration: float, set
         f"floor {floor_best['rps']:.0f} req/s p95 {floor_best['p95_ms']:.1f} ms "
         f"({time.perf_counter() - started:.0f} s)")
     return {"app": app_best, "floor": floor_best, "rounds": {"app": app_rounds, "floor": floor_rounds},
-            "seconds_each": duration}
+            "seconds_each": duration, "url": app_url.split("/", 3)[-1]}

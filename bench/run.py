@@ -34,7 +34,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="small data and one-second loads: checks the harness, proves nothing")
     parser.add_argument("--loadgen", choices=("wrk", "python"), default=os.environ.get("BENCH_LOADGEN"),
                         help="wrk when installed (default), else the Python load generator")
-    parser.add_argument("--duration", type=float, help="seconds per load measurement (default 4)")
+    parser.add_argument("--duration", type=float, help="seconds per round of a headline load measurement (default 3)")
     parser.add_argument("--output", type=Path, help="folder for the JSON results (default bench/results; "
                                                     "a --quick run keeps none unless this is given)")
     return parser.parse_args(argv)
@@ -43,12 +43,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 def settings_from(args) -> Settings:
     settings = Settings(tool=available_tool(args.loadgen))
     if args.quick:
-        settings = Settings(duration=1, growth_duration=1, short_duration=1, warmup=0.5, rounds=1,
-                            tool=settings.tool)
+        settings = Settings(duration=1, rounds=1, growth_duration=1, warmup=1, tool=settings.tool)
     if args.duration:
         settings.duration = args.duration
         settings.growth_duration = min(settings.growth_duration, args.duration)
-        settings.short_duration = min(settings.short_duration, args.duration)
     return settings
 
 

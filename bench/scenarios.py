@@ -29,8 +29,8 @@ class Scale:
     history: int = 500
     history_entries: int = 200
     publish_rounds: dict[int, int] = field(default_factory=lambda: {200: 3, 2_000: 3, 20_000: 1})
-    fetch_requests: int = 30
-    fetch_rounds: int = 6
+    fetch_requests: int = 40
+    fetch_rounds: int = 8
     compare_repeats: int = 5
 
     def rounds_for(self, size: int) -> int:
@@ -128,24 +128,27 @@ class Backend:
 
     def measure_publishing(self, size: int, app: Flask, people: builders.People) -> None:
         """Ratio 5: publish_version of a `size`-entry version against a raw bulk insert of its rows,
-        in alternating rounds; the medians are compared."""
-        raw, published, opened = [], [], []
+        in alternating rounds; the medians are compared. Each round's draft is written cheaply with
+        a few entries revised and one added, then signed and published through the services."""
+        raw, published = [], []
+        specs = self.specs[size]
         with app.app_context():
             for round_number in range(1, self.scale.rounds_for(size) + 1):
-                raw.append(builders.raw_insert_seconds(self.specs[size], people))
-                _, open_seconds, publish_seconds = builders.next_published(people, round_number)
-                opened.append(open_seconds)
+                raw.append(builders.raw_insert_seconds(specs, people))
+                specs = builders.revise(specs, round_number)
+                _, publish_seconds = builders.publish_entries(specs, people, submit=False)
                 published.append(publish_seconds)
+            opened = builders.timed_open_draft(people) if size == self.scale.main else None
         publish_s, raw_s = statistics.median(published), statistics.median(raw)
         self.details.setdefault("publish", {})[size] = {"publish_s": published, "raw_insert_s": raw,
                                                         "open_draft_s": opened}
-        self.log(f"  publish {size:,}: {publish_s:.3f} s, raw insert {raw_s:.3f} s, "
-                 f"open_draft {statistics.median(opened):.3f} s")
+        self.log(f"  publish {size:,}: {publish_s:.3f} s, raw insert {raw_s:.3f} s"
+                 + (f", open_draft {opened:.3f} s" if opened is not None else ""))
         self.rows.append(ratio_row(f"publish_{size}", f"publish_version, {size:,} entries", publish_s, "s",
                                    "raw bulk insert", raw_s, "<= 3"))
-        if size == self.scale.main:
-            self.rows.append(Row(f"open_draft_{size}", f"open_draft (copy {size:,} entries), reported",
-                                 statistics.median(opened), "s"))
+        if opened is not None:
+            self.rows.append(Row(f"open_draft_{size}", f"open_draft (copies {size:,} entries), reported",
+                                 opened, "s", "raw bulk insert", raw_s, opened / raw_s if raw_s else None))
 
     def measure_compare(self, app: Flask) -> dict:
         """Ratio 7, the in-process half: compare_documents on the first and the latest version,
@@ -191,7 +194,7 @@ class Backend:
     # --- the whole run -----------------------------------------------------------------------
 
     def run(self) -> list[Row]:
-        scale, settings = self.scale, self.settings
+        scale = self.scale
         try:
             history_url, history_app = self.build_history()
             urls, apps, people = {}, {}, {}
@@ -212,16 +215,13 @@ class Backend:
 
             main_http = self.serve(f"n{scale.main}", urls[scale.main],
                                    self._main_endpoints(compare["path"]), cookies[scale.main])
-            glossary_http = self.serve("glossary", glossary_url, [self._search_endpoint(settings.duration)],
-                                       glossary_cookie)
+            glossary_http = self.serve("glossary", glossary_url, [self._search_endpoint()], glossary_cookie)
             growth_http = {}
             for size in scale.sizes:
-                if size == scale.main:
-                    continue
-                duration = settings.short_duration if size > scale.main * 5 else settings.growth_duration
-                growth_http[size] = self.serve(f"n{size}", urls[size], [
-                    Endpoint("sla", "/api/v1/sla", duration=duration), self._search_endpoint(duration)],
-                    cookies[size])
+                if size != scale.main:
+                    growth_http[size] = self.serve(f"n{size}", urls[size], [
+                        self._growth(Endpoint("sla", "/api/v1/sla")), self._growth(self._search_endpoint())],
+                        cookies[size])
             self._http_rows(main_http, glossary_http, growth_http, compare)
         finally:
             self.databases.close()
@@ -231,18 +231,23 @@ class Backend:
         with app.app_context():
             return builders.session_cookie(app, people.reader, USER_AGENT)
 
-    def _search_endpoint(self, duration: float) -> Endpoint:
-        return Endpoint("search", f"/glossary?q={QUERY_WORD}", {"HX-Request": "true"}, duration=duration,
-                        signed_in=True)
+    def _search_endpoint(self) -> Endpoint:
+        return Endpoint("search", f"/glossary?q={QUERY_WORD}", {"HX-Request": "true"}, signed_in=True)
+
+    def _growth(self, endpoint: Endpoint) -> Endpoint:
+        """A growth point or a reported-only figure: one shorter round."""
+        endpoint.duration, endpoint.rounds = self.settings.growth_duration, self.settings.growth_rounds
+        return endpoint
 
     def _main_endpoints(self, compare_path: str) -> list[Endpoint]:
-        growth = self.settings.growth_duration
         return [
             Endpoint("sla", "/api/v1/sla"),
             Endpoint("sla_304", "/api/v1/sla", expect=304, body="sla"),
             Endpoint("glossary_page", "/glossary", signed_in=True),
-            self._search_endpoint(growth),
-            Endpoint("compare", compare_path, duration=growth),
+            self._growth(self._search_endpoint()),
+            self._growth(Endpoint("compare", compare_path)),
+            self._growth(Endpoint("compare_page", compare_path.replace("/api/v1/sla/compare", "/compare"),
+                                  signed_in=True)),
         ]
 
     def _http_rows(self, main: dict, glossary: dict, growth: dict, compare: dict) -> None:
@@ -251,10 +256,14 @@ class Backend:
         self.rows.append(_throughput_row("sla", f"GET /api/v1/sla throughput, {n} entries", main, "sla", ">= 0.9"))
         self.rows.append(_throughput_row("sla_304", "conditional GET /api/v1/sla (304) throughput", main,
                                          "sla_304", ">= 0.9"))
+        # The floor of ratios 3 and 4 is the bare app's GET of the 2,000-entry document (the brief's
+        # floor); the same-bytes floor, stricter, is given in the note.
+        floor_doc = _endpoint(main, "sla")
+        floor_doc_p95 = floor_doc["floor"]["p95_ms"] if floor_doc and "floor" in floor_doc else None
         self.rows.append(_p95_row("search", f"glossary search fragment p95, {scale.glossary_terms:,} terms",
-                                  glossary, "search", "<= 3"))
+                                  glossary, "search", "<= 3", floor_doc_p95))
         self.rows.append(_p95_row("glossary_page", f"/glossary full page p95, {n} terms", main,
-                                  "glossary_page", "<= 10"))
+                                  "glossary_page", "<= 10", floor_doc_p95))
         compare_floor = main["endpoints"].get("compare", {})
         floor_ms = compare_floor.get("floor", {}).get("p50_ms")
         self.rows.append(Row("compare_per_entry", f"compare_documents, two {n}-entry versions, per entry",
@@ -264,6 +273,8 @@ class Backend:
                                    compare["cold_request_ms"], "ms", "floor request p50", floor_ms))
         self.rows.append(_throughput_row("compare_warm", "GET /api/v1/sla/compare throughput (memoised)",
                                          main, "compare", ""))
+        self.rows.append(_p95_row("compare_page", f"/compare page p95, two {n}-entry versions (reported)", main,
+                                  "compare_page", "", floor_doc_p95))
         rss = [r for r in (main.get("peak_rss_mb"), glossary.get("peak_rss_mb")) if r is not None]
         peak = max(rss) if rss else None
         self.rows.append(Row("worker_rss", "peak RSS of a worker after the run", peak, "MB",
@@ -276,7 +287,7 @@ class Backend:
             growth_rows.append(_throughput_row(f"growth_sla_{size}", f"growth: GET /api/v1/sla ratio, {size:,}",
                                                source, "sla", ">= 0.9"))
             growth_rows.append(_p95_row(f"growth_search_{size}", f"growth: search p95 ratio, {size:,} terms",
-                                        source, "search", "<= 3"))
+                                        source, "search", "<= 3", floor_doc_p95))
             publish = next(r for r in self.rows if r.id == f"publish_{size}")
             growth_rows.append(Row(f"growth_publish_{size}", f"growth: publish ratio, {size:,}", publish.value,
                                    publish.unit, publish.baseline, publish.baseline_value, publish.ratio,
@@ -302,12 +313,17 @@ def _throughput_row(id: str, metric: str, result: dict, name: str, target: str) 
                      measured.get("note", ""))
 
 
-def _p95_row(id: str, metric: str, result: dict, name: str, target: str) -> Row:
+def _p95_row(id: str, metric: str, result: dict, name: str, target: str, floor_doc_p95: float | None) -> Row:
+    """p95 against the floor's document GET; the note gives the ratio against the floor serving the
+    very same bytes, which isolates what the app adds."""
     measured = _endpoint(result, name)
     if measured is None or "skipped" in measured:
         return skipped_row(id, metric, target, (measured or {}).get("skipped", "endpoint not served"))
-    return ratio_row(id, metric, measured["app"]["p95_ms"], "ms", "floor", measured["floor"]["p95_ms"], target,
-                     measured.get("note", ""))
+    app_p95, same_bytes_p95 = measured["app"]["p95_ms"], measured["floor"]["p95_ms"]
+    note = f"against the floor serving the same bytes ({same_bytes_p95:.1f} ms): {app_p95 / same_bytes_p95:.1f}x"
+    if measured.get("note"):
+        note += "; " + measured["note"]
+    return ratio_row(id, metric, app_p95, "ms", "floor document", floor_doc_p95, target, note)
 
 
 __all__ = ["Backend", "Scale", "QUICK_SCALE", "judge"]

@@ -44,15 +44,19 @@ def test_built_entries_make_a_document_valid_against_the_schema(app):
 
 def test_publish_through_the_life_cycle_and_baseline_insert(app, db):
     people = builders.seed_people()
-    version, seconds = builders.publish_entries(build_entries(40), people)
+    specs = build_entries(40)
+    version, seconds = builders.publish_entries(specs, people)
     assert version.state == "published" and version.number == "1.0.0" and seconds > 0
     assert db.session.scalar(select(func.count()).select_from(Entry).where(Entry.version_id == version.id)) == 40
 
-    assert builders.raw_insert_seconds(build_entries(40), people) > 0
+    assert builders.raw_insert_seconds(specs, people) > 0
     assert db.session.scalar(select(func.count()).select_from(Version)) == 1  # the scratch rows are gone
 
-    draft, _, _ = builders.next_published(people, 1)
-    assert draft.state == "published" and draft.number == "1.1.0"
+    for round_number in (1, 2):  # revisions add and change, never remove: minor versions
+        specs = builders.revise(specs, round_number)
+        version, _ = builders.publish_entries(specs, people, submit=False)
+        assert version.state == "published" and version.number == f"1.{round_number}.0"
+    assert builders.timed_open_draft(people) > 0
 
 
 def test_history_is_inserted_as_superseded_versions(app, db):
