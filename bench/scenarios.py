@@ -27,7 +27,7 @@ class Scale:
     main: int = 2_000
     glossary_terms: int = 10_000
     history: int = 500
-    history_entries: int = 200
+    history_entries: int = 100
     publish_rounds: dict[int, int] = field(default_factory=lambda: {200: 3, 2_000: 3, 20_000: 1})
     fetch_requests: int = 40
     fetch_rounds: int = 8
@@ -84,7 +84,7 @@ class Backend:
                  f"({time.perf_counter() - started:.1f} s in all)")
         return url, app, people
 
-    def build_history(self) -> tuple[str, Flask]:
+    def build_history(self) -> tuple[str, Flask, builders.People]:
         """scale.history versions: history - 1 superseded ones inserted cheaply, then the main
         version published the real way on top of them."""
         started = time.perf_counter()
@@ -95,36 +95,53 @@ class Backend:
             builders.insert_history(self.scale.history - 1, build_entries(self.scale.history_entries, seed=11), people)
             builders.publish_entries(self.specs[self.scale.main], people)
         self.log(f"  built history: {self.scale.history} versions ({time.perf_counter() - started:.1f} s)")
-        return url, app
+        return url, app, people
 
     # --- in-process measurements -----------------------------------------------------------
 
-    def measure_fetch_with_history(self, one: Flask, many: Flask) -> None:
-        """Ratio 6: GET /api/v1/sla through the whole app (test client), 500 versions against 1,
-        in alternating blocks."""
+    def measure_fetch_with_history(self, one: Flask, many: Flask, cookies: dict[str, str]) -> None:
+        """Ratio 6: GET /api/v1/sla through the whole app (test client), 500 versions against 1, in
+        alternating blocks. The pages people open on the current version are timed the same way and
+        reported: they must not grow with the history either."""
         clients = {"one": one.test_client(), "many": many.test_client()}
-        samples: dict[str, list[float]] = {"one": [], "many": []}
+        for label, client in clients.items():
+            name, _, value = cookies[label].partition("=")
+            client.set_cookie(name, value, domain="localhost")
+        history = self.scale.history
+        checks = [
+            ("fetch_history", f"current document fetch, {history} versions (in-process median)", "/api/v1/sla",
+             self.scale.fetch_requests, self.scale.fetch_rounds, "<= 1.1"),
+            ("home_history", f"home page / (current agreement), {history} versions (reported)", "/",
+             max(2, self.scale.fetch_requests // 8), 2, ""),
+            ("versions_history", f"/versions page, {history} versions (reported)", "/versions",
+             max(2, self.scale.fetch_requests // 8), 2, ""),
+        ]
+        for id, metric, path, requests, rounds, target in checks:
+            samples = self._alternate(clients, path, requests, rounds)
+            one_ms, many_ms = (statistics.median(samples[k]) * 1000 for k in ("one", "many"))
+            self.details.setdefault("history", {})[path] = {"median_ms": {"one": one_ms, "many": many_ms},
+                                                            "requests_each": len(samples["one"])}
+            self.rows.append(ratio_row(id, metric, many_ms, "ms", "1 version", one_ms, target))
+            self.log(f"  GET {path}: {one_ms:.2f} ms with 1 version, {many_ms:.2f} ms with {history}")
+
+    @staticmethod
+    def _alternate(clients: dict, path: str, requests: int, rounds: int) -> dict[str, list[float]]:
+        """Per-request seconds of GET `path` on each client, in alternating blocks after a warm-up."""
+        samples: dict[str, list[float]] = {label: [] for label in clients}
         for client in clients.values():
-            for _ in range(3):
-                client.get("/api/v1/sla").get_data()
-        for index in range(self.scale.fetch_rounds):
-            order = ["one", "many"] if index % 2 == 0 else ["many", "one"]
+            for _ in range(2):
+                client.get(path, headers={"User-Agent": USER_AGENT}).get_data()
+        for index in range(rounds):
+            order = list(clients) if index % 2 == 0 else list(clients)[::-1]
             for label in order:
-                client = clients[label]
-                for _ in range(self.scale.fetch_requests):
+                for _ in range(requests):
                     started = time.perf_counter()
-                    response = client.get("/api/v1/sla")
+                    response = clients[label].get(path, headers={"User-Agent": USER_AGENT})
                     response.get_data()
                     samples[label].append(time.perf_counter() - started)
                     if response.status_code != 200:
-                        raise RuntimeError(f"GET /api/v1/sla answered {response.status_code}")
-        one_ms, many_ms = (statistics.median(samples[k]) * 1000 for k in ("one", "many"))
-        self.details["fetch_history"] = {"median_ms": {"one": one_ms, "many": many_ms},
-                                         "requests_each": len(samples["one"])}
-        self.rows.append(ratio_row(
-            "fetch_history", f"current document fetch, {self.scale.history} versions (in-process median)",
-            many_ms, "ms", "1 version", one_ms, "<= 1.1"))
-        self.log(f"  fetch: {one_ms:.2f} ms with 1 version, {many_ms:.2f} ms with {self.scale.history}")
+                        raise RuntimeError(f"GET {path} answered {response.status_code}")
+        return samples
 
     def measure_publishing(self, size: int, app: Flask, people: builders.People) -> None:
         """Ratio 5: publish_version of a `size`-entry version against a raw bulk insert of its rows,
@@ -196,11 +213,13 @@ class Backend:
     def run(self) -> list[Row]:
         scale = self.scale
         try:
-            history_url, history_app = self.build_history()
+            _, history_app, history_people = self.build_history()
             urls, apps, people = {}, {}, {}
             for size in scale.sizes:
                 urls[size], apps[size], people[size] = self.build_published(f"n{size}", size)
-            self.measure_fetch_with_history(apps[scale.main], history_app)
+            self.measure_fetch_with_history(apps[scale.main], history_app, {
+                "one": self._cookie(apps[scale.main], people[scale.main]),
+                "many": self._cookie(history_app, history_people)})
             release(history_app)
             for size in scale.sizes:
                 self.measure_publishing(size, apps[size], people[size])
