@@ -71,10 +71,11 @@ def test_history_shows_how_a_definition_used_to_read(reader):
     _, html = page(reader, "mql")
     history = html.split('id="history"')[1]
     assert 'href="#history">History: 2 versions changed this term</a>' in html
-    assert "Version 1.0.1" in history and "Version 1.0.0" in history
-    assert history.index("Version 1.0.1") < history.index("Version 1.0.0")  # newest first
+    newer, older = 'Version <a href="/versions/1.0.1">1.0.1</a>', 'Version <a href="/versions/1.0.0">1.0.0</a>'
+    assert history.index(newer) < history.index(older)  # newest first, each linking to its version
+    assert 'href="/compare?from=1.0.0&amp;to=1.0.1"' in history
     assert '<span class="badge change-changed">changed</span>' in history
-    assert "<del>has</del><ins>hands</ins>" in history  # word-level diff of the definition
+    assert "<del>has nurtured until it is ready for</del><ins>hands to</ins>" in history  # word-level diff
     assert '<span class="badge change-added">added</span>' in history
     assert "has nurtured until it is ready for sales" in history  # the first definition, whole
 
