@@ -1,12 +1,147 @@
-"""Review page (placeholder until the versions area lands)."""
-from flask import render_template
+"""The review page: the open version's diff, its sign-off panel and its discussion."""
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user
 
 from app.auth.access import role_required
+from app.auth.forms import EmptyForm
+from app.extensions import db
+from app.htmx import is_htmx
+from app.models import Version, VersionState
 from app.review import bp
+from app.review.forms import ApproveForm, CommentForm, SendBackForm
+from app.review.fragments import page_or_block
+from app.review.services import (ReviewError, add_comment, approve_as_seen, comments_by_entry,
+                                 comments_for, may_sign, numbering, review_diff, signatures)
+from app.sla.diff import field_label, value_diff_html
+from app.sla.document import content_hash
+from app.versions.errors import VersionError
+from app.versions.services import get_current_version, get_open_version, send_back_version, submit_version
+
+TEMPLATE = "review/review.html"
+
+
+def _get_version(version_id: int) -> Version:
+    return db.session.get(Version, version_id) or abort(404, "No such version.")
+
+
+def panel_context(version: Version, send_back_form=None, **extra) -> dict:
+    """What the sign-off panel shows."""
+    rows = signatures(version)
+    return {"version": version, "signatures": rows, "actions": may_sign(version, current_user, rows),
+            "content_hash": content_hash(version) if version.is_open else "",
+            "send_back_form": send_back_form or SendBackForm(formdata=None),
+            "empty_form": EmptyForm(), **extra}
+
+
+def discussion_context(version: Version, comment_form=None) -> dict:
+    """What the discussion block shows."""
+    form = comment_form or CommentForm(formdata=None)
+    return {"version": version, "comments": comments_for(version),
+            "comment_form": form.set_entries(version.entries)}
+
+
+def page_context(version: Version | None, comment_form=None) -> dict:
+    """Everything the whole review page shows."""
+    context = {"version": version, "current": get_current_version()}
+    if version is not None:
+        context |= panel_context(version) | discussion_context(version, comment_form)
+        diff = review_diff(version)
+        context |= {"diff": diff, "numbering": numbering(version, diff),
+                    "entry_comments": comments_by_entry(context["comments"]),
+                    "diff_helpers": {"value_diff": value_diff_html, "field_label": field_label}}
+    return context
 
 
 @bp.route("/review")
 @role_required("editor")
 def review():
-    """The version under review, opening on its diff."""
-    return render_template("placeholder.html", title="Review")
+    """The version under review (or the open draft), opening on its diff against the current one."""
+    return page_or_block(TEMPLATE, "content", **page_context(get_open_version()))
+
+
+def _panel(version: Version, notice: str | None = None, error: str | None = None,
+           status: int = 200, send_back_form=None):
+    """htmx: the panel re-rendered with the outcome; otherwise a flash and back to /review."""
+    if is_htmx():
+        context = panel_context(version, send_back_form=send_back_form, notice=notice, error=error)
+        return page_or_block(TEMPLATE, "status_panel", status=status, **context)
+    flash(error or notice, "error" if error else "success")
+    return redirect(url_for("review.review"))
+
+
+@bp.route("/review/<int:version_id>/submit", methods=["POST"])
+@role_required("editor")
+def submit(version_id: int):
+    """Submit the draft for review."""
+    version = _get_version(version_id)
+    if not EmptyForm().validate_on_submit():
+        return _panel(version, error="The form expired: reload the page and try again.", status=422)
+    try:
+        submit_version(version, by=current_user)
+    except VersionError as error:
+        db.session.rollback()
+        return _panel(version, error=str(error), status=409)
+    return _panel(version, notice="Submitted for review: the approvers have been asked to sign.")
+
+
+@bp.route("/review/<int:version_id>/approve", methods=["POST"])
+@role_required("approver")
+def approve(version_id: int):
+    """Approve the version under review for the approver's team."""
+    version = _get_version(version_id)
+    form = ApproveForm()
+    if not form.validate_on_submit():
+        return _panel(version, error=" ".join(form.content_hash.errors) or "Reload the page and try again.",
+                      status=422)
+    try:
+        version = approve_as_seen(version, current_user, form.content_hash.data)
+    except VersionError as error:
+        db.session.rollback()
+        return _panel(version, error=str(error), status=409)
+    notice = f"Approved for {current_user.team.name}."
+    if version.state == VersionState.PUBLISHED.value:
+        notice += f" Every required team has signed: published as {version.number}."
+    return _panel(version, notice=notice)
+
+
+@bp.route("/review/<int:version_id>/send-back", methods=["POST"])
+@role_required("approver")
+def send_back(version_id: int):
+    """Send the version under review back to draft, with a reason."""
+    version = _get_version(version_id)
+    form = SendBackForm()
+    if not form.validate_on_submit():
+        return _panel(version, error=" ".join(form.reason.errors), status=422, send_back_form=form)
+    try:
+        send_back_version(version, by=current_user, reason=form.reason.data)
+    except VersionError as error:
+        db.session.rollback()
+        return _panel(version, error=str(error), status=409, send_back_form=form)
+    return _panel(version, notice="Sent back to draft. The editors have been told why.")
+
+
+@bp.route("/review/<int:version_id>/comments", methods=["POST"])
+@role_required("editor")
+def comment(version_id: int):
+    """Add a comment to the version's discussion."""
+    version = _get_version(version_id)
+    form = CommentForm()
+    status = 422
+    if form.validate_on_submit():
+        try:
+            add_comment(version, current_user, form.body.data, form.entry_key.data)
+        except ReviewError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            status, form = 201, None
+    if is_htmx():
+        return page_or_block(TEMPLATE, "discussion", status=200 if status == 201 else status,
+                             **discussion_context(version, form))
+    if status == 201:
+        flash("Comment posted.", "success")
+        return redirect(url_for("review.review", _anchor="discussion"))
+    if version.id != getattr(get_open_version(), "id", None):
+        flash(" ".join(form.form_errors) or "This version's discussion is closed.", "error")
+        return redirect(url_for("review.review"))
+    return page_or_block(TEMPLATE, "content", status=status, **page_context(version, form))

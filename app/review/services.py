@@ -1,0 +1,128 @@
+"""Review: the discussion (a write), and what the review page reads (signatures, the diff)."""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.audit import record_event
+from app.extensions import db
+from app.models import Approval, Comment, Entry, Team, Version, VersionState
+from app.sla.diff import change_reasons, compare_documents
+from app.sla.document import build_document, content_hash
+from app.sla.sections import SECTION_KEYS
+from app.versions.policy import required_teams
+from app.versions.errors import VersionError
+from app.versions.services import (approval_refusal, approve_version, document_of, get_current_version,
+                                   next_number)
+
+COMMENT_MAX = 5_000
+
+
+class ReviewError(ValueError):
+    """A comment the rules refuse, with a readable message."""
+
+
+def add_comment(version: Version, by, body: str, entry_key: str | None = None) -> Comment:
+    """Add a comment to a version's discussion, optionally pointing at one of its entries."""
+    body = (body or "").replace("\x00", "").strip()
+    entry_key = (entry_key or "").strip() or None
+    if by is None or not by.has_role("editor"):
+        raise ReviewError("Only editors, approvers and admins may comment.")
+    if version.is_frozen:
+        raise ReviewError(f"Version {version.number} is published: its discussion is closed.")
+    if not body:
+        raise ReviewError("Write a comment first.")
+    if len(body) > COMMENT_MAX:
+        raise ReviewError(f"A comment has at most {COMMENT_MAX:,} characters; this one has {len(body):,}.")
+    if entry_key and entry_key not in entry_keys(version):
+        raise ReviewError(f"There is no entry '{entry_key[:64]}' in this version.")
+    comment = Comment(version_id=version.id, entry_key=entry_key, author_id=by.id, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    about = f" on {entry_key}" if entry_key else ""
+    record_event("comment.added", user=by, version=version, entry_key=entry_key,
+                 summary=f"Commented{about}: {body[:120]}", after={"comment": comment.id, "body": body[:500]})
+    db.session.commit()
+    return comment
+
+
+def approve_as_seen(version: Version, by, seen_hash: str) -> Version:
+    """Approve the version, unless its content changed since the approver's page showed it."""
+    if version.state == VersionState.IN_REVIEW.value and seen_hash != content_hash(version):
+        raise VersionError("The version changed since you opened it: review the changes again, then approve.")
+    return approve_version(version, by)
+
+
+# --- reads -------------------------------------------------------------------------------
+
+def entry_keys(version: Version) -> set[str]:
+    return set(db.session.scalars(select(Entry.key).where(Entry.version_id == version.id)))
+
+
+def comments_for(version: Version) -> list[Comment]:
+    """The version's discussion, oldest first."""
+    return list(db.session.scalars(
+        select(Comment).where(Comment.version_id == version.id).order_by(Comment.created_at, Comment.id)))
+
+
+def comments_by_entry(comments: list[Comment]) -> dict[str, list[Comment]]:
+    grouped: dict[str, list[Comment]] = {}
+    for comment in comments:
+        if comment.entry_key:
+            grouped.setdefault(comment.entry_key, []).append(comment)
+    return grouped
+
+
+@dataclass
+class Signature:
+    """One team's place in the sign-off: its approval, or None while pending."""
+    slug: str
+    name: str
+    required: bool
+    approval: Approval | None
+
+
+def signatures(version: Version) -> list[Signature]:
+    """Every required team with its approval or pending, then approvals by other teams."""
+    required = required_teams()
+    approvals = {a.team: a for a in db.session.scalars(
+        select(Approval).where(Approval.version_id == version.id))}
+    names = dict(db.session.execute(select(Team.slug, Team.name)).all())
+    rows = [Signature(slug, names.get(slug, slug), True, approvals.get(slug)) for slug in required]
+    rows += [Signature(slug, names.get(slug, slug), False, approval)
+             for slug, approval in sorted(approvals.items()) if slug not in required]
+    return rows
+
+
+def may_sign(version: Version, user, rows: list[Signature]) -> dict:
+    """What the user can do on the panel: approve for their team (or why not), send back."""
+    in_review = version.state == VersionState.IN_REVIEW.value
+    slug = user.team.slug if user.is_authenticated else None
+    required = {row.slug: row for row in rows if row.required}
+    is_approver = in_review and user.is_authenticated and user.has_role("approver") and slug in required
+    pending = is_approver and required[slug].approval is None
+    refusal = approval_refusal(version, user) if pending else None
+    return {"approve_team": required[slug] if pending and not refusal else None,
+            "approve_refusal": refusal, "send_back": is_approver}
+
+
+def empty_document() -> dict:
+    return {"version": None, "sections": {key: [] for key in SECTION_KEYS}}
+
+
+def review_diff(version: Version) -> dict:
+    """The open version against the current published one (or an empty one before any)."""
+    current = get_current_version()
+    old = document_of(current) if current is not None else empty_document()
+    return compare_documents(old, build_document(version))
+
+
+def numbering(version: Version, diff: dict) -> dict | None:
+    """The number the version will get, its kind of change, its breaking changes and other reasons."""
+    try:
+        number, change, breaking = next_number(version)
+    except VersionError:
+        return None
+    if change is None:
+        return None
+    reasons = [(kind, sentence) for kind, sentence in change_reasons(diff) if kind != "major"]
+    return {"number": number, "change": change, "breaking": list(breaking), "reasons": reasons}
