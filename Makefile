@@ -36,8 +36,9 @@ serve: migrate
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Not part of `make test`: about 6 minutes on 2 idle cores; BENCH_ARGS="--database sqlite" or "--quick".
 bench: install-dev
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.db
