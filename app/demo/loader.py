@@ -26,11 +26,8 @@ class DemoContentError(RuntimeError):
 
 
 def load_demo_content(published: dict | None = None, draft_changes: list | None = None) -> bool:
-    """Publish the demo SLA as 1.0.0 and open a draft of the next version.
-
-    Does nothing (and returns False) when the database already holds a version: published
-    versions are kept for ever, so the demo is never loaded over them.
-    """
+    """Publish the demo SLA as 1.0.0 and open the next draft; False (nothing done) if a version exists."""
+    # Published versions are kept for ever, so the demo is never loaded over them.
     if published is None or draft_changes is None:
         from app.demo.content import DRAFT_CHANGES, PUBLISHED
         published = PUBLISHED if published is None else published

@@ -110,10 +110,7 @@ def pending_diff(version: Version) -> dict | None:
 
 
 def next_number(version: Version) -> tuple[str, str | None, list[str]]:
-    """The number the version will get, its change kind and one message per breaking change.
-
-    When the version changes nothing, the kind is None and the number is the current one's.
-    """
+    """(number it will get, change kind, breaking messages); kind None and the current number if unchanged."""
     if version.is_frozen:
         return version.number, version.change, []
     return _numbering(pending_diff(version))
