@@ -81,11 +81,16 @@ def test_the_conflict_view_marks_the_fields_that_differ(login_as, draft):
     assert "differs" not in name_row.split("</tr>")[0]
 
 
-def test_a_save_of_an_entry_deleted_meanwhile_is_refused(login_as, draft):
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_a_save_of_an_entry_deleted_meanwhile_is_refused(login_as, draft, headers):
     alice, bob = login_as("editor"), login_as("editor")
     assert alice.post("/draft/terms/mql/delete").status_code == 302
-    assert save(bob, 1).status_code == 404
-    assert entry_by_key(draft, "mql") is None
+    response = save(bob, 1, headers)
+    assert response.status_code == 404
+    assert "There is no entry &#39;mql&#39; in Other terms of the draft" in html_of(response)
+    if headers:
+        assert response.headers["HX-Retarget"] == "#editing-messages" and "<html" not in html_of(response)
+    assert entry_by_key(draft, "mql") is None and audit_actions() == ["entry.deleted"]
 
 
 def race(app, entry_id, user_ids, revision=1):

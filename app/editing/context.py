@@ -4,6 +4,8 @@ from flask_login import current_user
 
 from app.editing.forms import EntryForm, entry_form_class, entry_initial_data
 from app.editing.queries import find_entry, section_entries
+from app.editing.rendering import refusal
+from app.htmx import is_htmx
 from app.models import VersionState
 from app.sla.sections import Section, get_section
 from app.versions.services import get_open_version
@@ -26,7 +28,11 @@ def load_entry(section_key: str, key: str):
         abort(404, "There is no open draft.")
     entry = find_entry(version, section.key, key)
     if entry is None:
-        abort(404, f"There is no entry '{key[:64]}' in {section.title} of the draft.")
+        message = f"There is no entry '{key[:64]}' in {section.title} of the draft: it may have just been deleted."
+        # htmx shows the message in the page's message area rather than swapping in an error page.
+        if is_htmx():
+            abort(refusal(message, 404, section=section))
+        abort(404, message)
     return section, version, entry
 
 

@@ -13,10 +13,12 @@ document.addEventListener("htmx:confirm", function (event) {
     if (window.confirm(message)) { event.detail.issueRequest(true); }
   }
 });
-// A refused form (422) or a stale save (409) answers with markup to show in place of the form.
+// A refused form (422), a stale save (409) or a refusal the server retargets to a message area
+// answers with markup to show.
 document.addEventListener("htmx:beforeSwap", function (event) {
-  var status = event.detail.xhr.status;
-  if (status === 409 || status === 422) {
+  var xhr = event.detail.xhr;
+  var status = xhr.status;
+  if (status === 409 || status === 422 || (status >= 400 && status < 500 && xhr.getResponseHeader("HX-Retarget"))) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
