@@ -1,9 +1,14 @@
-"""WTForms fields for the kinds of the section registry that WTForms lacks."""
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+"""WTForms fields for the kinds of the section registry: one form field per registry field."""
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.editing.validation import format_criteria, parse_criteria, parse_integer, parse_number, split_lines
+from app.editing.validation import (
+    PlainText, check_list_items, format_criteria, parse_criteria, parse_integer, parse_number, split_lines,
+)
+from app.sla.sections import COMPARISON_OPERATORS, LONGTEXT_MAX, TEXT_MAX, Field
+
+FALSE_VALUES = (False, "false", "False", "", "0", "off", "no")
 
 
 class _TypedTextField(StringField):
@@ -113,3 +118,98 @@ class KeyChecklistField(SelectMultipleField):
             if value and value not in seen:
                 seen.append(value)
         self.data = seen
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def unix_newlines(value):
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip() if isinstance(value, str) else value
+
+
+def number_text(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+class ListItems:
+    """Validator for list and criteria fields: required means at least one line; items are checked."""
+
+    def __init__(self, required: bool):
+        self.required = required
+
+    def __call__(self, form, field):
+        if self.required and not field.data:
+            raise ValidationError(f"{field.label.text} needs at least one line.")
+        if isinstance(field, LinesField):
+            problems = check_list_items(field.data or [])
+            if problems:
+                raise ValidationError(" ".join(problems))
+
+
+class NumberRequired:
+    """Validator: a number was entered (0 counts); text that is not a number keeps its own message."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is None and not field.process_errors:
+            raise StopValidation(self.message)
+
+
+def _presence(f: Field):
+    if not f.required:
+        return Optional()
+    if f.kind in ("int", "number"):
+        return NumberRequired(message=f"{f.label} is required.")
+    return DataRequired(message=f"{f.label} is required.")
+
+
+def _range(f: Field, whole: bool) -> NumberRange:
+    kind = "a whole number" if whole else "a number"
+    low = number_text(f.minimum) if f.minimum is not None else None
+    high = number_text(f.maximum) if f.maximum is not None else None
+    if low is not None and high is not None:
+        message = f"Enter {kind} from {low} to {high}."
+    elif low is not None:
+        message = f"Enter {kind} of at least {low}."
+    else:
+        message = f"Enter {kind} of at most {high}."
+    return NumberRange(min=f.minimum, max=f.maximum, message=message)
+
+
+LINE_HINTS = {"list": "One per line.",
+              "criteria": "One per line: attribute operator value. Operators: " + ", ".join(COMPARISON_OPERATORS) + "."}
+
+
+def make_field(f: Field):
+    """The WTForms field for one registry field."""
+    hint = " ".join(filter(None, (f.help, LINE_HINTS.get(f.kind))))
+    options = {"label": f.label, "description": hint}
+    if f.kind == "text":
+        return StringField(filters=[strip], validators=[_presence(f), Length(max=TEXT_MAX), PlainText()], **options)
+    if f.kind == "longtext":
+        return TextAreaField(filters=[unix_newlines],
+                             validators=[_presence(f), Length(max=LONGTEXT_MAX), PlainText()], **options)
+    if f.kind in ("int", "number"):
+        whole = f.kind == "int"
+        field_class = WholeNumberField if whole else NumberField
+        return field_class(validators=[_presence(f), _range(f, whole)],
+                           render_kw={"inputmode": "numeric" if whole and (f.minimum or 0) >= 0 else "decimal"},
+                           **options)
+    if f.kind == "bool":
+        return BooleanField(false_values=FALSE_VALUES, **options)
+    if f.kind == "choice":
+        blank = [] if f.required else [("", "—")]
+        choices = blank + [(c, c.replace("_", " ")) for c in f.choices]
+        return ChoiceField(choices=choices, validators=[_presence(f)], **options)
+    if f.kind == "list":
+        return LinesField(validators=[ListItems(f.required)], **options)
+    if f.kind == "criteria":
+        return CriteriaField(validators=[ListItems(f.required)], **options)
+    if f.kind in ("team", "ref"):
+        return KeySelectField(validators=[_presence(f)], **options)
+    if f.kind == "refs":
+        return KeyChecklistField(validators=[ListItems(f.required)], **options)
+    raise ValueError(f"The section registry names an unknown field kind '{f.kind}' ({f.name}).")

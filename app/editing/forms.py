@@ -3,113 +3,21 @@ import functools
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import HiddenInput
 
 from app.editing.fields import (
-    ChoiceField, CriteriaField, KeyChecklistField, KeySelectField, LinesField, NumberField, WholeNumberField,
+    FALSE_VALUES, ChoiceField, KeySelectField, WholeNumberField, make_field, strip, unix_newlines,
 )
 from app.editing.queries import referencing_entries, team_slugs, version_keys
-from app.editing.validation import PlainText, SafeMarkdown, check_list_items
+from app.editing.validation import PlainText, SafeMarkdown
 from app.sla.sections import (
-    DEFINITION_MAX, ENTRY_BASE_FIELDS, KEY_PATTERN, LIST_MAX_ITEMS, LONGTEXT_MAX, NAME_MAX, SECTIONS, TEXT_MAX,
-    Field, Section,
+    DEFINITION_MAX, ENTRY_BASE_FIELDS, KEY_PATTERN, LIST_MAX_ITEMS, NAME_MAX, SECTIONS, Field, Section,
 )
 
-FALSE_VALUES = (False, "false", "False", "", "0", "off", "no")
 KEY_MESSAGE = ("Use 1 to 64 lowercase letters, digits, '-' or '_', starting with a letter or digit "
                "(e.g. mql or lead-score).")
 MISSING_REVISION = "This form does not say which revision it was made from: reload the page and try again."
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def unix_newlines(value):
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip() if isinstance(value, str) else value
-
-
-def number_text(value: float) -> str:
-    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
-
-
-class ListItems:
-    """Validator for list and criteria fields: required means at least one line; items are checked."""
-
-    def __init__(self, required: bool):
-        self.required = required
-
-    def __call__(self, form, field):
-        if self.required and not field.data:
-            raise ValidationError(f"{field.label.text} needs at least one line.")
-        if isinstance(field, LinesField):
-            problems = check_list_items(field.data or [])
-            if problems:
-                raise ValidationError(" ".join(problems))
-
-
-class NumberRequired:
-    """Validator: a number was entered (0 counts); text that is not a number keeps its own message."""
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field):
-        if field.data is None and not field.process_errors:
-            raise StopValidation(self.message)
-
-
-def _presence(f: Field):
-    if not f.required:
-        return Optional()
-    if f.kind in ("int", "number"):
-        return NumberRequired(message=f"{f.label} is required.")
-    return DataRequired(message=f"{f.label} is required.")
-
-
-def _range(f: Field, whole: bool) -> NumberRange:
-    kind = "a whole number" if whole else "a number"
-    low = number_text(f.minimum) if f.minimum is not None else None
-    high = number_text(f.maximum) if f.maximum is not None else None
-    if low is not None and high is not None:
-        message = f"Enter {kind} from {low} to {high}."
-    elif low is not None:
-        message = f"Enter {kind} of at least {low}."
-    else:
-        message = f"Enter {kind} of at most {high}."
-    return NumberRange(min=f.minimum, max=f.maximum, message=message)
-
-
-def make_field(f: Field):
-    """The WTForms field for one registry field."""
-    options = {"label": f.label, "description": f.help}
-    if f.kind == "text":
-        return StringField(filters=[strip], validators=[_presence(f), Length(max=TEXT_MAX), PlainText()], **options)
-    if f.kind == "longtext":
-        return TextAreaField(filters=[unix_newlines],
-                             validators=[_presence(f), Length(max=LONGTEXT_MAX), PlainText()], **options)
-    if f.kind in ("int", "number"):
-        whole = f.kind == "int"
-        field_class = WholeNumberField if whole else NumberField
-        return field_class(validators=[_presence(f), _range(f, whole)],
-                           render_kw={"inputmode": "numeric" if whole and (f.minimum or 0) >= 0 else "decimal"},
-                           **options)
-    if f.kind == "bool":
-        return BooleanField(false_values=FALSE_VALUES, **options)
-    if f.kind == "choice":
-        blank = [] if f.required else [("", "—")]
-        choices = blank + [(c, c.replace("_", " ")) for c in f.choices]
-        return ChoiceField(choices=choices, validators=[_presence(f)], **options)
-    if f.kind == "list":
-        return LinesField(validators=[ListItems(f.required)], **options)
-    if f.kind == "criteria":
-        return CriteriaField(validators=[ListItems(f.required)], **options)
-    if f.kind in ("team", "ref"):
-        return KeySelectField(validators=[_presence(f)], **options)
-    if f.kind == "refs":
-        return KeyChecklistField(validators=[ListItems(f.required)], **options)
-    raise ValueError(f"The section registry names an unknown field kind '{f.kind}' ({f.name}).")
 
 
 def make_reference_check(f: Field):
