@@ -12,14 +12,18 @@ from app.sla.scoring import SCORE_REQUEST_SCHEMA, score_lead
 _validator = Draft202012Validator(SCORE_REQUEST_SCHEMA)
 
 
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not a JSON number")
+
+
 def read_json_body() -> object:
     """The request's JSON body: 415 when it is not JSON, 400 when it does not parse."""
     if not request.is_json:
         raise ApiError(415, "Unsupported Media Type", "Send the body as JSON (Content-Type: application/json).")
     raw = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH this raises 413
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        return json.loads(raw.decode("utf-8"), parse_constant=_not_json)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError and JSONDecodeError included
         raise ApiError(400, "Bad Request", f"The body is not valid JSON: {error}.") from error
 
 
