@@ -101,10 +101,10 @@ def test_search_stays_fast_with_ten_thousand_terms(ten_thousand_terms, login_as)
 def test_browsing_ten_thousand_terms_goes_letter_by_letter(ten_thousand_terms, login_as):
     client = login_as("reader")
     response, seconds = timed(client.get, "/glossary")
-    assert response.status_code == 200 and seconds < 1.0, seconds
+    assert response.status_code == 200 and seconds < 1.5, seconds
     assert b"10001 terms, A\xe2\x80\x93Z; showing the" in response.data
     assert len(response.data) < 1_000_000
     response, seconds = timed(client.get, "/terms/needle")
-    assert response.status_code == 200 and seconds < 2.0, seconds  # builds the auto-linker once
+    assert response.status_code == 200 and seconds < 3.0, seconds  # builds the auto-linker once
     response, seconds = timed(client.get, "/terms/needle")
-    assert seconds < 0.2, seconds
+    assert seconds < 0.3, seconds

@@ -141,3 +141,19 @@ def test_history_is_computed_from_the_stored_documents_once(reader, monkeypatch)
     page(reader, "mql")
     assert calls == []  # a second look parses nothing again
     assert MQL_DEFINITION != MQL_DEFINITION_V2
+
+
+def test_other_pages_can_link_terms_with_the_linked_markdown_filter(app):
+    from flask import render_template_string
+    publish_sample()
+    with app.test_request_context():
+        html = render_template_string("{{ text|linked_markdown('handover') }}",
+                                      text="A **lead**, a Handover and <script>x</script>")
+    assert '<strong><a href="/terms/lead" class="term-link"' in html
+    assert 'href="/terms/handover"' not in html and "<script>" not in html
+
+
+def test_the_linked_markdown_filter_before_any_publish_is_plain_markdown(app):
+    from flask import render_template_string
+    with app.test_request_context():
+        assert render_template_string("{{ 'A *lead*'|linked_markdown }}") == "<p>A <em>lead</em></p>"
