@@ -38,6 +38,23 @@ _cache: "OrderedDict[tuple, list[HistoryEvent]]" = OrderedDict()
 _lock = threading.Lock()
 
 
+_known: dict[tuple, frozenset[str]] = {}
+
+
+def ever_published(key: str) -> bool:
+    """Whether any published version had an entry with this key (one pass per set of versions)."""
+    versions = published_versions()
+    signature = tuple((v.id, v.sha256) for v in versions)
+    with _lock:
+        known = _known.get(signature)
+    if known is None:
+        known = frozenset(k for v in versions for k in document_for(v).entries)
+        with _lock:
+            _known.clear()
+            _known[signature] = known
+    return key in known
+
+
 def term_history(key: str) -> list[HistoryEvent]:
     """Every published version that changed the term, newest first."""
     versions = published_versions()

@@ -6,7 +6,7 @@ from flask import abort, render_template, request
 
 from app.auth.access import role_required
 from app.glossary import bp
-from app.glossary.history import term_history
+from app.glossary.history import ever_published, term_history
 from app.glossary.services import GlossaryQuery, find_terms, get_term, team_choices
 from app.reading.fragments import page_or_block
 
@@ -27,7 +27,7 @@ def term(key: str):
     """One term: definition, fields, the terms that point at it, and its history."""
     view = get_term(key)
     if view is None:
-        history = term_history(key) if len(key) <= 64 else []
+        history = term_history(key) if ever_published(key) else []
         if not history:
             abort(404, f"There is no term '{key[:64]}' in the current agreement.")
         return render_template("glossary/removed.html", key=key, history=history), 404
