@@ -46,6 +46,8 @@ def skipped_row(id: str, metric: str, target: str, reason: str) -> Row:
 def _fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "–"
+    if float(value).is_integer() and abs(value) < 100:
+        return f"{int(value)} {unit}".strip()
     text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}" if abs(value) >= 1 else f"{value:.3g}"
     return f"{text} {unit}".strip()
 
@@ -74,6 +76,36 @@ def markdown_table(rows: list[Row]) -> str:
         met = "–" if row.met is None else "yes" if row.met else "**no**"
         lines.append(f"| {row.metric} | {_fmt(row.value, row.unit)} | {baseline} | "
                      f"{'–' if row.ratio is None else f'{row.ratio:.2f}'} | {row.target or '–'} | {met} |")
+    return "\n".join(lines)
+
+
+def combined_markdown(rows_by_database: dict[str, list[Row]], only_targets: bool = True) -> str:
+    """One Markdown table across databases: each cell is the ratio (or value) and whether it is met."""
+    databases = list(rows_by_database)
+    order, by_id = [], {}
+    for database, rows in rows_by_database.items():
+        for row in rows:
+            if only_targets and not row.target:
+                continue
+            if row.id not in by_id:
+                order.append(row.id)
+                by_id[row.id] = {}
+            by_id[row.id][database] = row
+    lines = ["| metric | target | " + " | ".join(databases) + " |", "|---|---|" + "---|" * len(databases)]
+    for id in order:
+        cells = by_id[id]
+        first = next(iter(cells.values()))
+        shown = []
+        for database in databases:
+            row = cells.get(database)
+            if row is None or (row.ratio is None and row.value is None):
+                shown.append("not measured")
+                continue
+            figure = f"{row.ratio:.2f}" if row.ratio is not None else _fmt(row.value, row.unit)
+            if row.ratio is not None and row.baseline:
+                figure += f" ({_fmt(row.value, row.unit)} ÷ {_fmt(row.baseline_value, row.unit)})"
+            shown.append(figure + ("" if row.met is None else " ✓" if row.met else " ✗"))
+        lines.append(f"| {first.metric} | {first.target or '–'} | " + " | ".join(shown) + " |")
     return "\n".join(lines)
 
 
@@ -107,3 +139,17 @@ def _cpu_count() -> int | None:
     import os
 
     return os.cpu_count()
+
+
+def rows_from_file(path: Path) -> tuple[str, list[Row]]:
+    """The database and rows of a results file."""
+    payload = json.loads(Path(path).read_text())
+    return payload["database"], [Row(**row) for row in payload["rows"]]
+
+
+if __name__ == "__main__":  # python -m bench.report bench/results/<date>-*.json: the README table
+    import sys
+
+    loaded = dict(rows_from_file(Path(arg)) for arg in sys.argv[1:])
+    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    print(combined_markdown({names.get(k, k): v for k, v in loaded.items()}))

@@ -23,7 +23,7 @@ os.environ["ACCORD_PUBLIC_API"] = "1"
 from bench.databases import postgres_server_url  # noqa: E402
 from bench.httpbench import Settings  # noqa: E402
 from bench.load import available_tool  # noqa: E402
-from bench.report import RESULTS_DIR, format_table, write_results  # noqa: E402
+from bench.report import RESULTS_DIR, combined_markdown, format_table, write_results  # noqa: E402
 from bench.scenarios import QUICK_SCALE, Backend, Scale  # noqa: E402
 
 
@@ -70,6 +70,7 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="accord-bench-"))
     output = args.output or (workdir / "results" if args.quick else RESULTS_DIR)
+    rows_by_database = {}
     try:
         for kind, server in backends_to_run(args.database):
             print(f"== {kind}")
@@ -77,6 +78,7 @@ def main(argv=None) -> int:
             backend = Backend(kind, server, settings, scale, workdir / kind)
             (workdir / kind).mkdir(parents=True, exist_ok=True)
             rows = backend.run()
+            rows_by_database["SQLite" if kind == "sqlite" else "PostgreSQL"] = rows
             path = write_results(kind, rows, backend.details, {**asdict(settings), "scale": asdict(scale),
                                                                "quick": args.quick}, output)
             table = format_table(rows)
@@ -85,6 +87,8 @@ def main(argv=None) -> int:
                   f"\n{table}\n")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if rows_by_database:
+        print("Targets, Markdown (ratio, its value ÷ baseline, met):\n" + combined_markdown(rows_by_database))
     print(f"bench finished in {time.perf_counter() - started:.0f} s")
     return 0
 
