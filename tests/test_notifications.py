@@ -7,7 +7,6 @@ from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
-from flask import g, request_started
 
 from app import notifications
 from app.models import Version
@@ -115,16 +114,6 @@ def wait_until(condition, timeout=5.0) -> bool:
 
 
 # --- the people and the version ----------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def one_user_per_request(app):
-    """The app fixture's app context outlives requests: forget the signed-in user between them."""
-    def forget(sender, **extra):
-        g.pop("_login_user", None)
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
-
 
 @pytest.fixture
 def people(make_user):

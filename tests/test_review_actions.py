@@ -5,7 +5,7 @@ from app.extensions import db as _db
 from app.models import Approval, AuditEvent, Version
 from app.versions.services import approve_version, open_draft, send_back_version
 from tests.test_review_support import (HX, approve_data, client_for, current, draft, flashes, in_review,  # noqa: F401
-                                       one_user_per_request, people, text)
+                                       people, text)
 
 PERSON = {"reader": "reader", "editor": "editor", "approver": "sales", "admin": "admin"}
 # route, the lowest role it admits, the version it needs, the form it posts

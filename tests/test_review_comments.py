@@ -8,7 +8,7 @@ from app.models import AuditEvent, Comment
 from app.review.services import ReviewError, add_comment
 from app.versions.services import approve_version
 from tests.test_review_support import (HX, client_for, current, draft, flashes, in_review,  # noqa: F401
-                                       one_user_per_request, people, text)
+                                       people, text)
 
 
 def discussion_of(html: str) -> str:

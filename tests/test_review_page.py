@@ -6,7 +6,7 @@ import pytest
 from app.extensions import db as _db
 from app.models import Entry
 from app.versions.services import approve_version
-from tests.test_review_support import (HX, client_for, current, draft, in_review, one_user_per_request,  # noqa: F401
+from tests.test_review_support import (HX, client_for, current, draft, in_review,  # noqa: F401
                                        people, text)
 
 PRINCIPALS = ["anonymous", "reader", "editor", "approver", "admin"]

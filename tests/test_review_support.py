@@ -2,7 +2,6 @@
 import re
 
 import pytest
-from flask import g, request_started
 
 from app.sla.document import content_hash
 from app.versions.services import open_draft, submit_version
@@ -10,16 +9,6 @@ from tests.conftest import sign_in
 from tests.factories import make_entry, make_published
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def one_user_per_request(app):
-    """The app fixture's app context outlives requests: forget the signed-in user between them."""
-    def forget(sender, **extra):
-        g.pop("_login_user", None)
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 @pytest.fixture
