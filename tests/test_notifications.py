@@ -218,6 +218,7 @@ def test_publish_mails_editors_and_submitter(app, mail_to, draft, people):
     messages = mail_to.wait_for(3)
     assert recipients(messages) == {"editor@example.com", "other-editor@example.com", "idle-editor@example.com"}
     assert all("1.1.0" in m["message"]["Subject"] and "published" in m["message"]["Subject"] for m in messages)
+    assert "http://localhost/versions/1.1.0" in messages[0]["message"].get_content()
 
 
 def test_without_a_mail_server_mail_goes_to_the_log(app, draft, people, caplog):
@@ -228,6 +229,14 @@ def test_without_a_mail_server_mail_goes_to_the_log(app, draft, people, caplog):
     assert len(lines) == 3
     assert any("head-marketing@example.com" in line and "awaits your approval" in line for line in lines)
     assert all("MAIL_SERVER is not set" in line for line in lines)
+
+
+def test_links_use_the_configured_base_url(app, draft, people, caplog):
+    app.config.update(MAIL_SERVER="", ACCORD_BASE_URL="https://accord.example.com")
+    caplog.set_level(logging.INFO, logger="accord.mail")
+    submit(app, people["editor"], draft)
+    lines = [r.getMessage() for r in caplog.records if r.name == "accord.mail"]
+    assert len(lines) == 3 and all("https://accord.example.com/review" in line for line in lines)
 
 
 def test_the_mail_log_reaches_a_handler_at_info():
