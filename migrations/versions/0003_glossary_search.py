@@ -5,7 +5,7 @@ same rows (external content). The rows are filled when a version is published, o
 glossary request that finds the index behind the current version.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 
 """
 from alembic import op
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
