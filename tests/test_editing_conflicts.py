@@ -103,7 +103,7 @@ def race(app, entry_id, user_ids, revision=1):
             try:
                 entry = db.session.get(Entry, entry_id)
                 user = db.session.get(User, user_id)
-                data = {"key": entry.key, "name": f"Saved by {user.name}", "team": entry.team,
+                data = {"key": entry.key, "name": f"Saved by {user.name} from {revision}", "team": entry.team,
                         "definition": entry.definition, "fields": dict(entry.fields)}
                 barrier.wait(timeout=10)
                 update_entry(entry, data, revision, by=user)
@@ -132,5 +132,5 @@ def test_concurrent_saves_from_the_same_revision_cannot_both_win(app, draft, mak
         winner = next(uid for uid, outcome in outcomes.items() if outcome == "saved")
         entry = entry_by_key(draft, "mql")
         assert entry.revision == round_number + 1 and entry.updated_by_id == winner
-        assert entry.name == f"Saved by {db.session.get(User, winner).name}"
+        assert entry.name == f"Saved by {db.session.get(User, winner).name} from {round_number}"
     assert audit_actions() == ["entry.changed"] * 3

@@ -70,6 +70,13 @@ def test_update_entry_bumps_the_revision_and_records_only_what_changed(draft, ed
     assert event.after == {"name": "Marketing qualified lead", "score_threshold": 50}
 
 
+@pytest.mark.parametrize("revision", [1, 7])
+def test_a_save_that_changes_nothing_writes_nothing(draft, editor, revision):
+    entry = entry_by_key(draft, "mql")
+    services.update_entry(entry, data_of(entry), revision, by=editor)
+    assert entry_by_key(draft, "mql").revision == 1 and audit_actions() == []
+
+
 def test_update_entry_shortens_long_texts_in_the_audit_log(draft, editor):
     entry = entry_by_key(draft, "lead")
     services.update_entry(entry, data_of(entry, definition="x" * 5000), 1, by=editor)

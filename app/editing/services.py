@@ -115,6 +115,9 @@ def update_entry(entry: Entry, data: dict, revision: int, by=None) -> Entry:
     version = _lock_draft(entry.version_id)
     entry_id, before = entry.id, entry_to_dict(entry)
     values = _values(entry.section, data)
+    if _values(entry.section, {**before, "fields": before}) == values:
+        db.session.rollback()  # nothing to save, so nothing can be lost either
+        return entry
     if values["key"] != entry.key and referencing_entries(version.id, entry.key):
         db.session.rollback()
         raise EditingError(f"Other entries refer to '{entry.key}': a key in use cannot change.", field="key")
