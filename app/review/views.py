@@ -126,22 +126,21 @@ def comment(version_id: int):
     """Add a comment to the version's discussion."""
     version = _get_version(version_id)
     form = CommentForm()
-    status = 422
+    posted = False
     if form.validate_on_submit():
         try:
             add_comment(version, current_user, form.body.data, form.entry_key.data)
+            posted = True
         except ReviewError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
-        else:
-            status, form = 201, None
     if is_htmx():
-        return page_or_block(TEMPLATE, "discussion", status=200 if status == 201 else status,
-                             **discussion_context(version, form))
-    if status == 201:
+        return page_or_block(TEMPLATE, "discussion", status=200 if posted else 422,
+                             **discussion_context(version, None if posted else form))
+    if posted:
         flash("Comment posted.", "success")
         return redirect(url_for("review.review", _anchor="discussion"))
     if version.id != getattr(get_open_version(), "id", None):
         flash(" ".join(form.form_errors) or "This version's discussion is closed.", "error")
         return redirect(url_for("review.review"))
-    return page_or_block(TEMPLATE, "content", status=status, **page_context(version, form))
+    return page_or_block(TEMPLATE, "content", status=422, **page_context(version, form))
