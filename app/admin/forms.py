@@ -1,11 +1,22 @@
 """Forms for managing users and teams."""
+import re
+
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Regexp, StopValidation, ValidationError
 
 from app.extensions import db
 from app.models import ROLES, Team, User
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def no_control_characters(form, field):
+    """Refuse control characters first: PostgreSQL cannot even compare text holding a NUL."""
+    if isinstance(field.data, str) and CONTROL.search(field.data):
+        raise StopValidation("Control characters are not allowed.")
 
 
 def team_choices() -> list[tuple[str, str]]:
@@ -13,7 +24,7 @@ def team_choices() -> list[tuple[str, str]]:
 
 
 class UserEditForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    name = StringField("Name", validators=[no_control_characters, DataRequired(), Length(max=100)])
     team = SelectField("Team", validators=[DataRequired()])
     role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES], validators=[DataRequired()])
     submit = SubmitField("Save")
@@ -24,7 +35,7 @@ class UserEditForm(FlaskForm):
 
 
 class UserCreateForm(UserEditForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("Email", validators=[no_control_characters, DataRequired(), Email(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=200)])
     submit = SubmitField("Create user")
 
@@ -36,9 +47,9 @@ class UserCreateForm(UserEditForm):
 
 class TeamForm(FlaskForm):
     slug = StringField("Slug", validators=[
-        DataRequired(), Length(max=40),
+        no_control_characters, DataRequired(), Length(max=40),
         Regexp(r"^[a-z0-9][a-z0-9-]*$", message="Lowercase letters, digits and dashes only.")])
-    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    name = StringField("Name", validators=[no_control_characters, DataRequired(), Length(max=100)])
     submit = SubmitField("Add team")
 
     def validate_slug(self, field):
@@ -47,5 +58,5 @@ class TeamForm(FlaskForm):
 
 
 class TeamRenameForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    name = StringField("Name", validators=[no_control_characters, DataRequired(), Length(max=100)])
     submit = SubmitField("Rename")
