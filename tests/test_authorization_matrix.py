@@ -77,7 +77,9 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("reading.print_markdown", "GET"): READER,
     ("glossary.index", "GET"): READER,
     ("glossary.term", "GET"): READER,
-    ("versions.index", "GET"): public(),
+    ("versions.index", "GET"): READER,
+    ("versions.show", "GET"): READER,
+    ("versions.compare", "GET"): READER,
     # editing the draft
     ("editing.draft", "GET"): EDITOR,
     ("editing.start_draft", "POST"): EDITOR,
@@ -140,6 +142,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
 # Query strings and bodies that make a request reach its view's real work.
 QUERY = {
     "api.compare": {"from": "1.0.0", "to": "1.1.0"},
+    "versions.compare": {"from": "1.0.0", "to": "1.1.0"},
     "glossary.index": {"q": "lead"},
 }
 JSON_BODY = {"api.score": {"fields": {"employees": 500}, "events": ["demo_request"]}}
