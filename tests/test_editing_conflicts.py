@@ -134,3 +134,29 @@ def test_concurrent_saves_from_the_same_revision_cannot_both_win(app, draft, mak
         assert entry.revision == round_number + 1 and entry.updated_by_id == winner
         assert entry.name == f"Saved by {db.session.get(User, winner).name} from {round_number}"
     assert audit_actions() == ["entry.changed"] * 3
+
+
+def test_two_clients_saving_at_once_one_wins_and_the_other_sees_the_conflict(login_as, draft):
+    clients = [login_as("editor", name="Alice"), login_as("editor", name="Bob")]
+    barrier = threading.Barrier(len(clients))
+    statuses = {}
+
+    def post(client, name):
+        data = valid_post("terms", key="mql", name="Marketing qualified lead", revision="1", related=["sql"],
+                          definition=f"Written by {name}.")
+        barrier.wait(timeout=10)
+        response = client.post(URL, data=data)
+        statuses[name] = (response.status_code, html_of(response))
+
+    threads = [threading.Thread(target=post, args=(client, client.user.name)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(code for code, _page in statuses.values()) == [302, 409]
+    winner = next(name for name, (code, _page) in statuses.items() if code == 302)
+    loser_page = next(page for code, page in statuses.values() if code == 409)
+    assert f"Written by {winner}." in loser_page and "Overwrite with mine" in loser_page
+    entry = entry_by_key(draft, "mql")
+    assert entry.definition == f"Written by {winner}." and entry.revision == 2
+    assert audit_actions() == ["entry.changed"]
