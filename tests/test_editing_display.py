@@ -33,6 +33,16 @@ def test_a_scoring_rule_reads_as_a_sentence(app):
     assert "Job title contains 'maintenance manager': +15 (fit)" in render(app, entry, SECTIONS["lead_scoring"])
 
 
+@pytest.mark.parametrize("operator, value, expected", [
+    ("gte", "200", "Employees is at least 200: +10 (fit)"),
+    ("in", "food,dairy, bakery", "Employees is one of 'food, dairy, bakery': +10 (fit)"),
+    ("not_equals", "0", "Employees is not '0': +10 (fit)"),
+])
+def test_rule_values_read_naturally(app, operator, value, expected):
+    entry = as_dict("lead_scoring", kind="fit", field="employees", operator=operator, value=value, points=10)
+    assert expected in render(app, entry, SECTIONS["lead_scoring"])
+
+
 def test_a_negative_rule_and_an_exists_rule(app):
     negative = as_dict("lead_scoring", kind="engagement", field="unsubscribed", operator="exists", points=-20)
     assert "Unsubscribed is known: −20 (engagement)" in render(app, negative, SECTIONS["lead_scoring"])
