@@ -111,6 +111,18 @@ def test_filters_by_user_action_and_version(login_as, make_user, db):
     assert count("user=nobody&action=&version=") == 9  # malformed filters are ignored
 
 
+@pytest.mark.parametrize("query", ["action=%00", "action=entry.updated%00", "version=%00x", "version=1.0.0%00",
+                                   "user=%00", "page=%00", "version=" + "9" * 40, "action=" + "a" * 500,
+                                   "user=" + "9" * 30, "user=-5", "page=" + "9" * 30])
+def test_hostile_filters_never_fail(login_as, db, query):
+    admin = login_as("admin")
+    version = make_published([make_entry("terms", "lead")], number="1.0.0")
+    add_events(db, 2, action="entry.updated", user=admin.user, version=version)
+    response = admin.get(f"/admin/audit?{query}")
+    assert response.status_code == 200
+    assert len(rows(response.get_data(as_text=True))) in (0, 2)
+
+
 def test_filter_form_offers_users_actions_versions_and_keeps_choices(login_as, db):
     admin = login_as("admin")
     version = make_published([make_entry("terms", "lead")], number="1.0.0")

@@ -46,9 +46,10 @@ def test_access_to_every_review_action(app, people, request, principal, route, m
         assert response.headers["Location"].startswith("/review")
 
 
+@pytest.mark.parametrize("version_id", ["999", "9" * 30])
 @pytest.mark.parametrize("route", ["submit", "approve", "send-back", "comments"])
-def test_actions_on_a_missing_version_are_404(app, people, route):
-    assert client_for(app, people["admin"]).post(f"/review/999/{route}").status_code == 404
+def test_actions_on_a_missing_version_are_404(app, people, route, version_id):
+    assert client_for(app, people["admin"]).post(f"/review/{version_id}/{route}").status_code == 404
 
 
 @pytest.mark.parametrize("route", ["submit", "approve", "send-back", "comments"])

@@ -11,15 +11,24 @@ from app.models import AuditEvent, User, Version
 from app.review.fragments import page_or_block
 
 PER_PAGE = 50
+MAX_ID = 2**31 - 1  # beyond any row id; larger numbers would overflow the database's integers
 SHORT_VALUE = 60
 SHORT_FIELDS = 4
 
 
+def _printable(value: str | None, limit: int) -> str | None:
+    # Actions and version numbers are plain text; a NUL would even break the query on PostgreSQL.
+    return "".join(ch for ch in (value or "") if ch.isprintable()).strip()[:limit] or None
+
+
+def _row_id(value: int | None) -> int | None:
+    return None if value is None else value if 0 < value <= MAX_ID else -1
+
+
 def read_filters(args) -> dict:
     """The filters of the query string; malformed values are ignored rather than refused."""
-    version = (args.get("version") or "").strip()[:20]
-    return {"user": args.get("user", type=int), "action": (args.get("action") or "").strip()[:40] or None,
-            "version": version or None}
+    return {"user": _row_id(args.get("user", type=int)), "action": _printable(args.get("action"), 40),
+            "version": _printable(args.get("version"), 20)}
 
 
 def find_version_id(value: str | None) -> int | None:
@@ -27,7 +36,7 @@ def find_version_id(value: str | None) -> int | None:
     if not value:
         return None
     if value.isdigit():
-        return int(value)
+        return _row_id(int(value))
     return db.session.scalar(select(Version.id).where(Version.number == value)) or -1
 
 
@@ -74,7 +83,7 @@ def filter_choices() -> dict:
 def audit():
     """The audit log: who did what and when, 50 a page; the table alone for htmx."""
     filters = read_filters(request.args)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_ID // PER_PAGE)
     pagination = db.paginate(audit_query(filters), page=page, per_page=PER_PAGE, error_out=False)
     version_ids = {e.version_id for e in pagination.items if e.version_id}
     labels = {v.id: v.label for v in db.session.scalars(select(Version).where(Version.id.in_(version_ids)))}

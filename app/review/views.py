@@ -18,10 +18,12 @@ from app.versions.errors import VersionError
 from app.versions.services import get_current_version, get_open_version, send_back_version, submit_version
 
 TEMPLATE = "review/review.html"
+MAX_ID = 2**31 - 1  # a larger id would overflow the database's integers before it could miss
 
 
 def _get_version(version_id: int) -> Version:
-    return db.session.get(Version, version_id) or abort(404, "No such version.")
+    version = db.session.get(Version, version_id) if version_id <= MAX_ID else None
+    return version or abort(404, "No such version.")
 
 
 def panel_context(version: Version, send_back_form=None, **extra) -> dict:
