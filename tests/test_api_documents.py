@@ -5,7 +5,6 @@ from email.utils import format_datetime
 from datetime import timezone
 
 import pytest
-from sqlalchemy import event
 
 from app.sla.sections import SECTION_KEYS
 from tests.factories import make_published
@@ -45,20 +44,6 @@ def test_current_document_is_the_frozen_bytes_with_their_sha256_as_etag(client, 
     assert document["version"] == "1.0.0"
     assert set(document["sections"]) == set(SECTION_KEYS)
     assert [a["team"] for a in document["approvals"]] == ["marketing", "sales"]
-
-
-def test_current_document_costs_one_query_on_a_public_deployment(app, client, db, published):
-    app.config["ACCORD_PUBLIC_API"] = True
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = client.get("/api/v1/sla")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert response.status_code == 200
-    assert len(statements) == 1, statements
-    assert "versions" in statements[0] and "state" in statements[0]
 
 
 @pytest.mark.parametrize("header", [

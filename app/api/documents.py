@@ -1,50 +1,113 @@
-"""Published documents as tools read them: frozen bytes from the database, and views derived from them."""
+"""Published documents as tools read them: frozen bytes, and views derived from them.
+
+Looking a version up never reads its bytes: they come from a per-worker cache keyed by their
+SHA-256 (app.versions.frozen). Which version is current is memoised per worker for
+ACCORD_CURRENT_TTL seconds and forgotten at once by the worker that publishes; other workers
+may answer with the previous version for at most that long.
+"""
 import json
+import os
 import re
 import threading
-from collections import OrderedDict
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
+from app import signals
 from app.api.http import not_found
 from app.extensions import db
 from app.models import Approval, Version, VersionState
 from app.models.content import FROZEN_STATES
 from app.sla.document import isoformat_z
+from app.versions.frozen import BoundedMemo, frozen_bytes
+
+DEFAULT_CURRENT_TTL = 1.0
+NUMBERS_REMEMBERED = 1_024
 
 
 @dataclass(frozen=True)
 class Published:
-    """The columns of a published version the API needs, without loading the ORM object."""
+    """The light columns of a published version (never its bytes): all immutable once published."""
+    id: int
     number: str
     sha256: str
     published_at: datetime
-    document: bytes
 
 
 VERSION_NUMBER = re.compile(r"[0-9A-Za-z.+-]{1,20}")
-_COLUMNS = (Version.number, Version.sha256, Version.published_at, Version.document)
+_COLUMNS = (Version.id, Version.number, Version.sha256, Version.published_at)
+
+
+class _WorkerMemo:
+    """What one app (one worker) remembers about published versions."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.current: Published | None = None
+        self.current_until = 0.0
+        # A published number names the same bytes for ever: remembered without expiry.
+        self.by_number = BoundedMemo(NUMBERS_REMEMBERED)
+
+
+def _memo() -> _WorkerMemo:
+    return current_app.extensions.setdefault("accord.published", _WorkerMemo())
+
+
+def current_ttl() -> float:
+    """Seconds a worker trusts its memo of the current version (ACCORD_CURRENT_TTL; 0 disables it)."""
+    configured = current_app.config.get("ACCORD_CURRENT_TTL", os.environ.get("ACCORD_CURRENT_TTL"))
+    try:
+        seconds = float(DEFAULT_CURRENT_TTL if configured in (None, "") else configured)
+    except ValueError:
+        seconds = DEFAULT_CURRENT_TTL
+    return max(0.0, seconds)
 
 
 def current_published() -> Published:
-    """The version in force: one query on the indexed state column."""
+    """The version in force: memoised for a short while, else one query on the indexed state column."""
+    memo, now = _memo(), time.monotonic()
+    with memo.lock:
+        if memo.current is not None and now < memo.current_until:
+            return memo.current
     row = db.session.execute(select(*_COLUMNS).where(Version.state == VersionState.PUBLISHED.value)).first()
-    if row is None:
+    if row is None:  # not remembered: the first publish must show at once
         raise not_found("No version of the SLA has been published yet.")
-    return Published(*row)
+    found, ttl = Published(*row), current_ttl()
+    if ttl > 0:
+        with memo.lock:
+            memo.current, memo.current_until = found, now + ttl
+    return found
+
+
+def forget_current(sender=None, **_kwargs) -> None:
+    """Receiver of version_published_committed: this worker reads the new current version at once."""
+    if not has_app_context():
+        return
+    memo = _memo()
+    with memo.lock:
+        memo.current, memo.current_until = None, 0.0
+
+
+signals.version_published_committed.connect(forget_current)
 
 
 def published(number: str) -> Published:
-    """A published or superseded version by its number (unique, indexed)."""
+    """A published or superseded version by its number (unique, indexed; remembered once found)."""
     if not VERSION_NUMBER.fullmatch(number):  # nothing else is stored; spares the database odd input
         raise not_found(f"There is no published version '{number[:40]}'.")
-    row = db.session.execute(select(*_COLUMNS).where(Version.number == number,
-                                                     Version.state.in_(FROZEN_STATES))).first()
-    if row is None:
-        raise not_found(f"There is no published version '{number}'.")
-    return Published(*row)
+    memo = _memo()
+    found = memo.by_number.peek(number)
+    if found is None:
+        row = db.session.execute(select(*_COLUMNS).where(Version.number == number,
+                                                         Version.state.in_(FROZEN_STATES))).first()
+        if row is None:
+            raise not_found(f"There is no published version '{number}'.")
+        found = Published(*row)
+        memo.by_number.put(number, found)
+    return found
 
 
 def requested(number: str | None) -> tuple[Published, bool]:
@@ -54,40 +117,18 @@ def requested(number: str | None) -> tuple[Published, bool]:
     return current_published(), False
 
 
-class _DerivedCache:
-    """Bounded in-process memo of JSON derived from immutable bytes, keyed by their SHA-256.
-
-    Losing it costs only recomputation, so it is safe with many workers and hosts.
-    """
-
-    def __init__(self, size: int = 256):
-        self._items: OrderedDict = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key, build):
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = build()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+def document_bytes(version: Published) -> bytes:
+    """The frozen bytes, from the per-worker cache (read by primary key on a miss)."""
+    return frozen_bytes(version)
 
 
-derived = _DerivedCache()
+# JSON derived from immutable bytes, keyed by their SHA-256: safe with many workers and hosts.
+derived = BoundedMemo(256)
 
 
 def parsed(version: Published) -> dict:
     """The document as a dict (shared and cached: never mutate it)."""
-    return derived.get((version.sha256, "parsed"), lambda: json.loads(version.document))
+    return derived.get((version.sha256, "parsed"), lambda: json.loads(document_bytes(version)))
 
 
 def version_list() -> list[dict]:

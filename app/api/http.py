@@ -1,6 +1,7 @@
 """HTTP plumbing of the API: problem errors, JSON bytes with ETags, conditional requests, caching."""
 import hashlib
 import json
+from typing import Callable
 
 from flask import Response, current_app, request
 
@@ -70,15 +71,27 @@ def json_response(data: bytes, *, etag: str | None = None, last_modified=None, i
                   status: int = 200) -> Response:
     """JSON bytes as they are, with a strong ETag, caching headers and 304 for a matching validator."""
     etag = etag or etag_of(data)
-    not_modified = status == 200 and _not_modified(etag, last_modified)
-    response = Response(b"" if not_modified else data, status=304 if not_modified else status,
-                        mimetype="application/json")
+    if status != 200:
+        return _with_caching(Response(data, status=status, mimetype="application/json"), etag, last_modified,
+                             immutable)
+    return document_response(etag, lambda: data, last_modified=last_modified, immutable=immutable)
+
+
+def document_response(etag: str, load: Callable[[], bytes], *, last_modified=None,
+                      immutable: bool = False) -> Response:
+    """Bytes known by their ETag beforehand: `load` runs only when the answer is not a 304."""
+    if _not_modified(etag, last_modified):
+        return _with_caching(Response(b"", status=304), etag, last_modified, immutable)
+    return _with_caching(Response(load(), mimetype="application/json"), etag, last_modified, immutable)
+
+
+def _with_caching(response: Response, etag: str, last_modified, immutable: bool) -> Response:
     response.set_etag(etag)
     if last_modified is not None:
         response.last_modified = last_modified
     response.headers["Cache-Control"] = immutable_cache_control() if immutable else revalidate_cache_control()
     response.headers["Vary"] = VARY
-    if not_modified:
+    if response.status_code == 304:
         response.headers.pop("Content-Type", None)
         response.headers.pop("Content-Length", None)
     return response

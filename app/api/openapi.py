@@ -67,7 +67,11 @@ def _op(summary: str, schema: str, description: str = "", params=(), not_found: 
 
 OPERATIONS = {
     "api.sla": ("get", _op("The current published document", "SlaDocument",
-                           "The frozen bytes of the version in force; the ETag is their SHA-256.")),
+                           "The frozen bytes of the version in force; the ETag is their SHA-256. Each "
+                           "server process remembers which version is current for a short while "
+                           "(`ACCORD_CURRENT_TTL`, 1 second by default), so for that long after a publish "
+                           "this URL may still answer with the previous version; URLs naming a version "
+                           "never lag.")),
     "api.versions": ("get", _op("Every published version", "VersionList",
                                 "Published and superseded versions, newest first.", not_found=False)),
     "api.version": ("get", _op("One published version's document", "SlaDocument",

@@ -2,21 +2,22 @@
 from flask import request
 
 from app.api import bp
-from app.api.documents import derived, parsed, published, requested, version_list, current_published
-from app.api.http import ApiError, dump_json, json_response, not_found
+from app.api.documents import (current_published, derived, document_bytes, parsed, published, requested,
+                               version_list)
+from app.api.http import ApiError, document_response, dump_json, json_response, not_found
 from app.api.openapi import openapi_document
 from app.markdown import render_markdown_html
-from app.sla.diff import compare_documents
 from app.sla.exports import hubspot_export, salesforce_export
 from app.sla.schema import document_schema
 from app.sla.sections import SECTION_LIST, get_section
+from app.versions.frozen import compared
 
 
 @bp.route("/sla")
 def sla():
     """The current published document, as its frozen bytes."""
     version = current_published()
-    return json_response(version.document, etag=version.sha256, last_modified=version.published_at)
+    return document_response(version.sha256, lambda: document_bytes(version), last_modified=version.published_at)
 
 
 @bp.route("/sla/versions")
@@ -29,7 +30,8 @@ def versions():
 def version(version: str):
     """One published version's document (immutable)."""
     row = published(version)
-    return json_response(row.document, etag=row.sha256, last_modified=row.published_at, immutable=True)
+    return document_response(row.sha256, lambda: document_bytes(row), last_modified=row.published_at,
+                             immutable=True)
 
 
 def _derived_response(kind: str, arg: str, build):
@@ -101,8 +103,7 @@ def compare():
     if not old_number or not new_number:
         raise ApiError(400, "Bad Request", "Name both versions: /sla/compare?from=A&to=B.")
     old, new = published(old_number), published(new_number)
-    data = derived.get((old.sha256, "compare", new.sha256),
-                       lambda: dump_json(compare_documents(parsed(old), parsed(new))))
+    data = derived.get((old.sha256, "compare", new.sha256), lambda: dump_json(compared(old, new)))
     return json_response(data, immutable=True)
 
 

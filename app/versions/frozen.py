@@ -1,0 +1,108 @@
+"""Published bytes and what is derived from them, kept per worker and keyed by their SHA-256.
+
+A published version's bytes never change, so anything keyed by their hash is always right, in
+every worker and whatever the database: the caches are only shortcuts, bounded so that a worker's
+memory stays flat however many versions are read.
+"""
+import json
+import threading
+from collections import OrderedDict
+from typing import Callable, Hashable, Protocol
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Version
+from app.sla.diff import compare_documents
+
+BYTES_CACHE_ITEMS = 8
+BYTES_CACHE_MAX = 64 * 1024 * 1024  # a 20,000-entry document is about 12 MB
+COMPARE_CACHE_ITEMS = 16
+
+
+class FrozenRef(Protocol):
+    """Anything naming a published version: its row id and the SHA-256 of its bytes."""
+    id: int
+    sha256: str | None
+
+
+class BoundedMemo:
+    """A thread-safe least-recently-used memo, bounded by count and optionally by a size."""
+
+    def __init__(self, items: int, max_size: int | None = None, size_of: Callable[[object], int] = len):
+        self._items: OrderedDict = OrderedDict()
+        self._limit, self._max_size, self._size_of = items, max_size, size_of
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def peek(self, key: Hashable):
+        """The value for `key`, or None."""
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: Hashable, value) -> None:
+        with self._lock:
+            if key in self._items:
+                self._size -= self._measure(self._items.pop(key))
+            self._items[key] = value
+            self._size += self._measure(value)
+            # The newest value always stays, even when it alone is over the size.
+            while len(self._items) > 1 and (len(self._items) > self._limit or
+                                            (self._max_size is not None and self._size > self._max_size)):
+                self._size -= self._measure(self._items.popitem(last=False)[1])
+
+    def get(self, key: Hashable, build: Callable[[], object]):
+        """The value for `key`, built (outside the lock) and kept when missing."""
+        value = self.peek(key)
+        if value is None:
+            value = build()
+            self.put(key, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+    def _measure(self, value) -> int:
+        return self._size_of(value) if self._max_size is not None else 0
+
+
+_bytes = BoundedMemo(BYTES_CACHE_ITEMS, BYTES_CACHE_MAX)
+_comparisons = BoundedMemo(COMPARE_CACHE_ITEMS)
+
+
+def frozen_bytes(ref: FrozenRef) -> bytes:
+    """The bytes frozen at publish; read from the database (by primary key) only on a miss."""
+    if not ref.sha256:
+        return _load_bytes(ref.id)
+    return _bytes.get(ref.sha256, lambda: _load_bytes(ref.id))
+
+
+def _load_bytes(version_id: int) -> bytes:
+    data = db.session.scalar(select(Version.document).where(Version.id == version_id))
+    if data is None:
+        raise LookupError(f"Version {version_id} has no frozen document.")
+    return data
+
+
+def frozen_document(ref: FrozenRef) -> dict:
+    """The frozen document parsed afresh (the caller may change it)."""
+    return json.loads(frozen_bytes(ref))
+
+
+def compared(old: FrozenRef, new: FrozenRef) -> dict:
+    """compare_documents of two published versions, memoised by their two hashes (shared: never mutate)."""
+    if not old.sha256 or not new.sha256:
+        return compare_documents(frozen_document(old), frozen_document(new))
+    return _comparisons.get((old.sha256, new.sha256),
+                            lambda: compare_documents(frozen_document(old), frozen_document(new)))
+
+
+def forget_all() -> None:
+    """Empty the per-worker caches (they refill from the database on demand)."""
+    _bytes.clear()
+    _comparisons.clear()

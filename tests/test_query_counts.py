@@ -1,0 +1,155 @@
+"""What reads cost in queries: the current document and its 304 are served from per-worker memos,
+version lists never load the frozen bytes, comparisons are memoised by the two hashes."""
+import time
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, inspect
+
+from app import create_app
+from app.extensions import db as _db
+from app.versions.frozen import forget_all
+from app.versions.queries import list_versions
+from app.versions.services import approve_version, open_draft, submit_version
+from tests.factories import edit_entry, make_published
+from tests.test_api_support import published, sla_entries  # noqa: F401
+
+
+@contextmanager
+def recorded(engine):
+    """The SQL statements run on `engine` inside the block."""
+    statements: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def loads_document(statements: list[str]) -> list[str]:
+    return [s for s in statements if "versions.document" in s]
+
+
+@pytest.fixture
+def public(app):
+    app.config["ACCORD_PUBLIC_API"] = True
+    forget_all()  # the byte caches are per process: start each count from nothing
+
+
+@pytest.fixture
+def approvers(make_user):
+    return [make_user("approver", "marketing"), make_user("approver", "sales")]
+
+
+def publish_next(editor, approvers, **changes):
+    """Open a draft, change it, submit it and have every team sign it (the last signature publishes)."""
+    draft = open_draft(by=editor)
+    edit_entry(draft, "mql", by=editor, **changes)
+    submit_version(draft, by=editor)
+    for approver in approvers:
+        approve_version(draft, by=approver)
+    return draft
+
+
+def test_current_document_is_one_light_query_then_none(app, client, db, published, public):
+    with recorded(db.engine) as cold:
+        first = client.get("/api/v1/sla")
+    with recorded(db.engine) as warm:
+        second = client.get("/api/v1/sla")
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data == published.document
+    assert len(cold) == 2 and "versions.state" in cold[0] and "document" not in cold[0]
+    assert loads_document(cold) == [cold[1]] and "versions.id" in cold[1]  # bytes by primary key
+    assert warm == []
+
+
+def test_a_304_never_loads_the_bytes(app, client, db, published, public):
+    headers = {"If-None-Match": f'"{published.sha256}"'}
+    with recorded(db.engine) as cold:
+        first = client.get("/api/v1/sla", headers=headers)
+    with recorded(db.engine) as warm:
+        second = client.get("/api/v1/sla", headers=headers)
+    assert first.status_code == second.status_code == 304
+    assert len(cold) == 1 and loads_document(cold) == []
+    assert warm == []
+
+
+def test_a_versioned_document_is_looked_up_once_per_worker(app, client, db, published, public):
+    document, etag = published.document, f'"{published.sha256}"'
+    client.get("/api/v1/sla/versions/1.0.0")
+    with recorded(db.engine) as warm:
+        response = client.get("/api/v1/sla/versions/1.0.0")
+        not_modified = client.get("/api/v1/sla/versions/1.0.0", headers={"If-None-Match": etag})
+    assert response.data == document and not_modified.status_code == 304
+    assert warm == []
+
+
+def test_a_ttl_of_zero_asks_the_database_every_time(app, client, db, published, public):
+    app.config["ACCORD_CURRENT_TTL"] = 0
+    client.get("/api/v1/sla")
+    with recorded(db.engine) as statements:
+        client.get("/api/v1/sla")
+    assert len(statements) == 1 and loads_document(statements) == []
+
+
+def test_the_publishing_worker_serves_the_new_version_at_once(app, client, published, public, approvers,
+                                                               make_user):
+    assert client.get("/api/v1/sla").json["version"] == "1.0.0"  # remembered for ACCORD_CURRENT_TTL
+    publish_next(make_user("editor"), approvers, score_threshold=60)
+    response = client.get("/api/v1/sla")
+    assert response.json["version"] == "1.1.0"
+    assert response.headers["ETag"] != f'"{published.sha256}"'
+
+
+def _other_worker(database_url: str, ttl: float):
+    """A second app on the same database, as another gunicorn worker would build it."""
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "ACCORD_PUBLIC_API": True,
+                       "ACCORD_CURRENT_TTL": ttl})
+
+
+@pytest.fixture
+def other_worker(database_url):
+    made = []
+
+    def make(ttl: float):
+        made.append(_other_worker(database_url, ttl))
+        return made[-1]
+
+    yield make
+    for worker in made:
+        with worker.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+def test_another_worker_lags_a_publish_until_its_memo_expires(app, published, public, approvers, make_user,
+                                                              other_worker):
+    other = other_worker(ttl=3600).test_client()
+    assert other.get("/api/v1/sla").json["version"] == "1.0.0"
+    publish_next(make_user("editor"), approvers, score_threshold=60)
+    assert other.get("/api/v1/sla").json["version"] == "1.0.0"  # the publish was in this worker, not that one
+    assert other.get("/api/v1/sla/versions/1.1.0").json["version"] == "1.1.0"  # named versions never lag
+
+
+def test_another_worker_sees_a_publish_once_its_memo_expires(app, published, public, approvers, make_user,
+                                                             other_worker):
+    ttl = 0.05
+    other = other_worker(ttl=ttl).test_client()
+    assert other.get("/api/v1/sla").json["version"] == "1.0.0"
+    publish_next(make_user("editor"), approvers, score_threshold=60)
+    time.sleep(ttl * 1.5)
+    assert other.get("/api/v1/sla").json["version"] == "1.1.0"
+
+
+def test_listing_versions_never_loads_their_documents(app, db, published):
+    make_published(sla_entries(mql_threshold=60), number="1.1.0")
+    db.session.expunge_all()
+    with recorded(db.engine) as statements:
+        versions = list_versions(include_open=True)
+    assert [v.number for v in versions] == ["1.1.0", "1.0.0"]
+    assert len(statements) == 1 and loads_document(statements) == []
+    assert all("document" in inspect(v).unloaded for v in versions)
