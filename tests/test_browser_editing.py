@@ -37,7 +37,8 @@ def stage_titles(page):
 
 
 def entry(page, name):
-    return page.get_by_role("article", name=re.compile(re.escape(name)))
+    """The entry as it reads (its accessible name is its heading: position and name)."""
+    return page.get_by_role("article", name=re.compile(rf"^(\d+\. )?{re.escape(name)}$"))
 
 
 def test_an_editor_curates_the_deal_stages(page, browser, live_server, pipeline):
