@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event, inspect
 
 from app import create_app
+from app.api.documents import derived
 from app.extensions import db as _db
 from app.versions.frozen import forget_all
 from app.versions.queries import list_versions
@@ -37,7 +38,8 @@ def loads_document(statements: list[str]) -> list[str]:
 @pytest.fixture
 def public(app):
     app.config["ACCORD_PUBLIC_API"] = True
-    forget_all()  # the byte caches are per process: start each count from nothing
+    forget_all()  # the caches keyed by hashes are per process: start each count from nothing
+    derived.clear()
 
 
 @pytest.fixture
@@ -153,3 +155,32 @@ def test_listing_versions_never_loads_their_documents(app, db, published):
     assert [v.number for v in versions] == ["1.1.0", "1.0.0"]
     assert len(statements) == 1 and loads_document(statements) == []
     assert all("document" in inspect(v).unloaded for v in versions)
+
+
+@pytest.fixture
+def two_versions(app, published):
+    """1.0.0 and 1.1.0, both published (1.1.0 current)."""
+    return published, make_published(sla_entries(mql_threshold=60), number="1.1.0")
+
+
+def test_a_memoised_compare_reads_no_document_to_find_its_key(app, client, db, two_versions, public):
+    path = "/api/v1/sla/compare?from=1.0.0&to=1.1.0"
+    with recorded(db.engine) as cold:
+        first = client.get(path)
+    derived.clear()  # the JSON answer is rebuilt from the diff memoised by the two hashes
+    with recorded(db.engine) as warm:
+        second = client.get(path)
+    assert first.status_code == 200 and second.data == first.data
+    assert len(loads_document(cold)) == 2 and all("versions.id" in s for s in loads_document(cold))
+    assert warm == []
+
+
+def test_the_compare_page_shares_the_memo_with_the_api(app, db, login_as, two_versions, public):
+    reader = login_as("reader")
+    api = reader.get("/api/v1/sla/compare?from=1.0.0&to=1.1.0")
+    with recorded(db.engine) as statements:
+        page = reader.get("/compare?from=1.0.0&to=1.1.0")
+    assert api.status_code == page.status_code == 200
+    assert api.json["summary"]["changed"] == 1
+    assert loads_document(statements) == []
+    assert b"1 changed" in page.data

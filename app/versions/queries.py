@@ -1,12 +1,11 @@
 """Reads about versions: which one is current or open, who signed, who edited, their documents."""
-import json
-
 from sqlalchemy import case, select
 
 from app.extensions import db
 from app.models import Approval, AuditEvent, Entry, Version, VersionState
 from app.models.content import FROZEN_STATES, OPEN_STATES
 from app.sla.document import build_document
+from app.versions.frozen import frozen_document
 from app.versions.semver import is_version_number
 
 OPEN_REF = "open"
@@ -77,6 +76,6 @@ def editor_ids(version: Version) -> set[int]:
 
 def document_of(version: Version) -> dict:
     """A version's document: the frozen bytes when published, else built from its entries now."""
-    if version.is_frozen and version.document:
-        return json.loads(version.document)
+    if version.is_frozen and version.sha256:
+        return frozen_document(version)
     return build_document(version, approvals_of(version))

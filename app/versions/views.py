@@ -7,6 +7,7 @@ from app.reading.fragments import page_or_block
 from app.sla.diff import compare_documents, field_label, value_diff_html
 from app.versions import bp
 from app.versions.forms import CompareForm
+from app.versions.frozen import compared
 from app.versions.queries import OPEN_REF, approvals_by_version, approvals_of, find_version, list_versions
 from app.versions.services import document_of, draft_outlook, missing_teams
 
@@ -55,8 +56,15 @@ def compare():
         return page_or_block("versions/compare.html", "result", status=status, **context)
     old = find_version(form["from"].data, include_open=True)
     new = find_version(form["to"].data, include_open=True)
-    context |= {"old": old, "new": new, "diff": compare_documents(document_of(old), document_of(new))}
+    context |= {"old": old, "new": new, "diff": _diff(old, new)}
     return page_or_block("versions/compare.html", "result", **context)
+
+
+def _diff(old, new) -> dict:
+    """Two published versions through the memo shared with the API; the open one is compared afresh."""
+    if old.is_frozen and new.is_frozen:
+        return compared(old, new)
+    return compare_documents(document_of(old), document_of(new))
 
 
 def _find_or_abort(ref: str):
