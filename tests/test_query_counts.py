@@ -184,3 +184,30 @@ def test_the_compare_page_shares_the_memo_with_the_api(app, db, login_as, two_ve
     assert api.json["summary"]["changed"] == 1
     assert loads_document(statements) == []
     assert b"1 changed" in page.data
+
+
+def _home_statements(db, reader) -> list[str]:
+    reader.get("/")  # warm: the last change is memoised by the two hashes
+    with recorded(db.engine) as statements:
+        response = reader.get("/")
+    assert response.status_code == 200
+    return statements
+
+
+def test_the_home_page_does_not_grow_with_the_history(app, db, login_as, two_versions, public):
+    reader = login_as("reader")
+    with_two = _home_statements(db, reader)
+    for minor, threshold in ((2, 70), (3, 80)):
+        make_published(sla_entries(mql_threshold=threshold), number=f"1.{minor}.0")
+    with_four = _home_statements(db, reader)
+    assert len(with_four) == len(with_two)
+    assert loads_document(with_four) == []
+    assert not [s for s in with_four if "FROM versions" in s and "WHERE" not in s]
+
+
+def test_the_last_change_is_told_against_the_version_it_superseded(app, two_versions):
+    from app.reading.services import agreement_for, current_agreement, last_change
+
+    change = last_change(current_agreement())
+    assert change.previous.number == "1.0.0" and change.summary["changed"] == 1
+    assert last_change(agreement_for("1.0.0")) is None  # the first version has nothing before it

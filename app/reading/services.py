@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Team
+from app.models import Team, Version
+from app.models.content import FROZEN_STATES
 from app.reading.documents import (PublishedDocument, VersionRef, current_version_ref, document_for,
-                                   find_published, published_versions)
-from app.sla.diff import change_reasons, compare_documents
+                                   find_published, ref_columns)
+from app.sla.diff import change_reasons
 from app.sla.sections import SECTION_LIST, Section
+from app.versions.frozen import compared
 
 REASONS_SHOWN = 8
 
@@ -91,18 +93,16 @@ _changes_lock = threading.Lock()
 
 
 def last_change(agreement: Agreement) -> LastChange | None:
-    """The difference between the current version and the published version before it."""
-    versions = published_versions()
-    ids = [v.id for v in versions]
-    if agreement.version.id not in ids or ids.index(agreement.version.id) == 0:
+    """The difference between this version and the published version before it (the one it superseded)."""
+    previous = _previous_version(agreement.version)
+    if previous is None:
         return None
-    previous = versions[ids.index(agreement.version.id) - 1]
     cache_key = (previous.sha256, agreement.version.sha256)
     with _changes_lock:
         cached = _changes.get(cache_key)
     if cached is not None:
         return cached
-    diff = compare_documents(document_for(previous).data, agreement.document.data)
+    diff = compared(previous, agreement.version)
     reasons = change_reasons(diff)
     change = LastChange(previous=previous, kind=agreement.version.change or diff["change"],
                         summary=diff["summary"], reasons=reasons[:REASONS_SHOWN],
@@ -112,3 +112,12 @@ def last_change(agreement: Agreement) -> LastChange | None:
         while len(_changes) > 8:
             _changes.popitem(last=False)
     return change
+
+
+def _previous_version(version: VersionRef) -> VersionRef | None:
+    """The published version this one was based on (publishing sets it to the one it supersedes)."""
+    if version.based_on_id is None:
+        return None
+    row = db.session.execute(select(*ref_columns()).where(
+        Version.id == version.based_on_id, Version.state.in_(FROZEN_STATES))).first()
+    return VersionRef(*row) if row else None
