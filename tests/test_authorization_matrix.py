@@ -275,17 +275,21 @@ def test_route_access(app, make_user, endpoint, method, rule):
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
 
+# Resending a delivery would start a background sender; the matrix is about who gets in, not delivery.
+QUIET = {"WEBHOOKS_DELIVER_AFTER_PUBLISH": False}
+
+
 @pytest.fixture
 def app_config():
-    """CSRF stays on for this module's CSRF test; the matrix sends no forms that need it."""
-    return {"TESTING": True, "WTF_CSRF_ENABLED": False, "SERVER_NAME": None}
+    """The conftest defaults, without background webhook delivery."""
+    return {"TESTING": True, "WTF_CSRF_ENABLED": False, "SERVER_NAME": None, **QUIET}
 
 
 UNSAFE = [(e, m, r) for e, m, r in RULES if m in ("POST", "PUT", "PATCH", "DELETE") and not r.startswith("/api/")]
 
 
 def test_every_unsafe_page_route_refuses_a_request_without_csrf_token(database_url, make_user):
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": database_url, **QUIET})
     with app.app_context():
         world = build_world(make_user)
         admin = make_user("admin", email="csrf-admin@example.com")
