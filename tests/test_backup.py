@@ -290,3 +290,21 @@ def test_export_writes_atomically_and_import_needs_an_existing_file(app, tmp_pat
     data = export_to(app, tmp_path / "out" / "empty.json")
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["empty.json"]
     assert data["content"]["tables"]["versions"] == []
+
+
+def test_a_restored_database_serves_the_same_bytes_tokens_and_glossary(app, make_user, login_as, tmp_path):
+    from app.api.tokens import create_token
+    populate(make_user)
+    _, plaintext = create_token("survives a restore")
+    client = app.test_client()
+    before = client.get("/api/v1/sla", headers={"Authorization": f"Bearer {plaintext}"})
+    assert before.status_code == 200
+    export_to(app, tmp_path / "backup.json")
+    _db.session.remove()
+    assert import_from(app, tmp_path / "backup.json", "--force").exit_code == 0
+    after = client.get("/api/v1/sla", headers={"Authorization": f"Bearer {plaintext}"})
+    assert after.status_code == 200 and after.data == before.data and after.headers["ETag"] == before.headers["ETag"]
+    reader = login_as("reader", email="after-restore@example.com")
+    page = reader.get("/glossary", query_string={"q": "Second"})
+    assert page.status_code == 200 and b"/terms/sla" in page.data
+    assert b"/terms/sla" not in reader.get("/glossary", query_string={"q": "qqqqzzzz"}).data
