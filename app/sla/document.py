@@ -45,8 +45,10 @@ def sections_dict(entries) -> dict:
     return {key: [entry_to_dict(e) for e in sort_entries(items)] for key, items in grouped.items()}
 
 
-def build_document(version, approvals=()) -> dict:
-    """The whole document of a version (the number and dates are those it has now)."""
+def build_document(version, approvals=(), sections: dict | None = None) -> dict:
+    """The whole document of a version (the number and dates are those it has now).
+
+    `sections`, when given, is the version's sections_dict already built (publishing builds it once)."""
     return {
         "version": version.number,
         "published_at": isoformat_z(version.published_at),
@@ -56,7 +58,7 @@ def build_document(version, approvals=()) -> dict:
             {"team": a.team, "by": a.user.name, "at": isoformat_z(a.at)}
             for a in sorted(approvals, key=lambda a: a.team)
         ],
-        "sections": sections_dict(version.entries),
+        "sections": sections if sections is not None else sections_dict(version.entries),
     }
 
 
@@ -65,9 +67,10 @@ def canonical_bytes(document: dict) -> bytes:
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def content_hash(version) -> str:
+def content_hash(version, sections: dict | None = None) -> str:
     """SHA-256 of a version's content alone (what an approver signs), without dates or number."""
-    return hashlib.sha256(canonical_bytes(sections_dict(version.entries))).hexdigest()
+    return hashlib.sha256(canonical_bytes(sections if sections is not None else sections_dict(version.entries))
+                          ).hexdigest()
 
 
 def sha256_hex(data: bytes) -> str:

@@ -7,7 +7,7 @@ acting on the same version at once are served one after the other.
 from contextlib import contextmanager
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import signals
@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import Approval, Entry, Version, VersionState
 from app.models.base import utcnow
 from app.sla.diff import change_reasons, compare_documents
-from app.sla.document import build_document, canonical_bytes, content_hash, sha256_hex
+from app.sla.document import build_document, canonical_bytes, content_hash, sections_dict, sha256_hex
 from app.versions import semver
 from app.versions.errors import VersionError
 from app.versions.policy import required_teams, self_approval_allowed
@@ -90,30 +90,36 @@ def add_draft(current: Version | None, by=None) -> Version:
     draft = Version(state=DRAFT, based_on=current, created_by_id=getattr(by, "id", None),
                     title=current.title if current else "Sales & Marketing SLA")
     db.session.add(draft)
-    for entry in (current.entries if current else ()):
-        draft.entries.append(Entry(
-            section=entry.section, key=entry.key, name=entry.name, definition=entry.definition,
-            team=entry.team, position=entry.position, deprecated=entry.deprecated,
-            superseded_by=entry.superseded_by, fields=dict(entry.fields or {}), revision=1))
     db.session.flush()
+    if current is not None:
+        _copy_entries(current, draft)
     record_event("version.draft_opened", user=by, version=draft,
                  summary=f"Opened a draft from {current.number if current else 'nothing'}")
     return draft
 
 
-def pending_diff(version: Version) -> dict | None:
+def _copy_entries(source: Version, draft: Version) -> None:
+    """Copy every entry of `source` into `draft` with one INSERT … SELECT, each at revision 1."""
+    copied = ("section", "key", "name", "definition", "team", "position", "deprecated", "superseded_by", "fields")
+    rows = select(literal(draft.id), *(getattr(Entry, name) for name in copied), literal(1), literal(utcnow())
+                  ).where(Entry.version_id == source.id).order_by(Entry.id)
+    db.session.execute(insert(Entry).from_select(["version_id", *copied, "revision", "updated_at"], rows))
+    db.session.expire(draft, ["entries"])  # loaded afresh from the rows just written
+
+
+def pending_diff(version: Version, sections: dict | None = None) -> dict | None:
     """The diff from the current published version to this one; None before the first publish."""
     current = get_current_version()
     if current is None or current.id == version.id:
         return None
-    return compare_documents(document_of(current), build_document(version))
+    return compare_documents(document_of(current), build_document(version, sections=sections))
 
 
-def next_number(version: Version) -> tuple[str, str | None, list[str]]:
+def next_number(version: Version, sections: dict | None = None) -> tuple[str, str | None, list[str]]:
     """(number it will get, change kind, breaking messages); kind None and the current number if unchanged."""
     if version.is_frozen:
         return version.number, version.change, []
-    return _numbering(pending_diff(version))
+    return _numbering(pending_diff(version, sections))
 
 
 def _numbering(diff: dict | None) -> tuple[str, str | None, list[str]]:
@@ -228,14 +234,15 @@ def add_approval(version: Version, by) -> bool:
     refusal = approval_refusal(version, by)
     if refusal:
         raise VersionError(refusal)
+    sections = sections_dict(version.entries)
     db.session.add(Approval(version_id=version.id, team=by.team.slug, user_id=by.id,
-                            content_hash=content_hash(version)))
+                            content_hash=content_hash(version, sections)))
     db.session.flush()
     record_event("version.approved", user=by, version=version,
                  summary=f"Approved for {by.team.slug}", after={"team": by.team.slug})
     if missing_teams(version):
         return False
-    freeze_and_publish(version, by)
+    freeze_and_publish(version, by, sections)
     return True
 
 
@@ -253,13 +260,16 @@ def publish_version(version: Version, by=None) -> Version:
     return version
 
 
-def freeze_and_publish(version: Version, by=None) -> None:
-    """Number, freeze and supersede a fully approved version, inside the caller's transaction."""
-    approvals, digest = approvals_of(version), content_hash(version)
+def freeze_and_publish(version: Version, by=None, sections: dict | None = None) -> None:
+    """Number, freeze and supersede a fully approved version, inside the caller's transaction.
+
+    The entries are turned into the document's sections once, for the hash, the number and the bytes."""
+    sections = sections if sections is not None else sections_dict(version.entries)
+    approvals, digest = approvals_of(version), content_hash(version, sections)
     stale = [a.team for a in approvals if a.content_hash != digest]
     if stale:
         raise VersionError(f"The content changed after {', '.join(stale)} approved it: send it back.")
-    number, change, breaking = next_number(version)
+    number, change, breaking = next_number(version, sections)
     if change is None:
         raise VersionError(f"This version changes nothing: it is the same as version {number}.")
     now, previous = utcnow(), get_current_version()
@@ -270,7 +280,7 @@ def freeze_and_publish(version: Version, by=None) -> None:
     version.number, version.state, version.change = number, PUBLISHED, change
     version.published_at = now
     version.effective_from = version.effective_from or now.date()
-    version.document = canonical_bytes(build_document(version, approvals))
+    version.document = canonical_bytes(build_document(version, approvals, sections))
     version.sha256 = sha256_hex(version.document)
     db.session.flush()
     record_event("version.published", user=by, version=version,
