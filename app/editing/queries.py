@@ -1,10 +1,12 @@
 """Read queries for editing: entries of a section, keys of a version, who refers to whom."""
+import re
+
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Entry, Team
 from app.sla.document import sort_entries
-from app.sla.sections import SECTIONS
+from app.sla.sections import KEY_PATTERN, SECTIONS
 
 
 def section_entries(version, section_key: str) -> list[Entry]:
@@ -23,6 +25,8 @@ def section_counts(version) -> dict[str, int]:
 
 def find_entry(version, section_key: str, key: str) -> Entry | None:
     """The entry with this key in this section of the version, or None."""
+    if not re.fullmatch(KEY_PATTERN, key):  # never a key; a NUL would not even reach PostgreSQL
+        return None
     return db.session.scalar(select(Entry).where(Entry.version_id == version.id,
                                                  Entry.section == section_key, Entry.key == key))
 
