@@ -506,6 +506,9 @@ def test_glossary_search_and_term_pages(app, login_as):
     for text in sample(SMALL):
         for where, response in (("glossary page", reader.get("/glossary", query_string={"q": text[:2000]})),
                                 ("term path", reader.get("/terms/" + segment(text))),
+                                ("version path", reader.get("/versions/" + segment(text))),
+                                ("compare", reader.get("/compare", query_string={"from": text[:300], "to": "1.0.0"})),
+                                ("print.md version", reader.get("/print.md", query_string={"version": text[:300]})),
                                 ("print version", reader.get("/print", query_string={"version": text[:300]}))):
             findings.no_server_error(where, text, response)
     findings.check()
