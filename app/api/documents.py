@@ -48,12 +48,14 @@ class _WorkerMemo:
         self.lock = threading.Lock()
         self.current: Published | None = None
         self.current_until = 0.0
+        self.publishes = 0  # counts forgets, so a read that raced a publish is not remembered
         # A published number names the same bytes for ever: remembered without expiry.
         self.by_number = BoundedMemo(NUMBERS_REMEMBERED)
 
 
 def _memo() -> _WorkerMemo:
-    return current_app.extensions.setdefault("accord.published", _WorkerMemo())
+    memo = current_app.extensions.get("accord.published")
+    return memo if memo is not None else current_app.extensions.setdefault("accord.published", _WorkerMemo())
 
 
 def current_ttl() -> float:
@@ -72,13 +74,15 @@ def current_published() -> Published:
     with memo.lock:
         if memo.current is not None and now < memo.current_until:
             return memo.current
+        seen = memo.publishes
     row = db.session.execute(select(*_COLUMNS).where(Version.state == VersionState.PUBLISHED.value)).first()
     if row is None:  # not remembered: the first publish must show at once
         raise not_found("No version of the SLA has been published yet.")
     found, ttl = Published(*row), current_ttl()
     if ttl > 0:
         with memo.lock:
-            memo.current, memo.current_until = found, now + ttl
+            if memo.publishes == seen:
+                memo.current, memo.current_until = found, now + ttl
     return found
 
 
@@ -89,6 +93,7 @@ def forget_current(sender=None, **_kwargs) -> None:
     memo = _memo()
     with memo.lock:
         memo.current, memo.current_until = None, 0.0
+        memo.publishes += 1
 
 
 signals.version_published_committed.connect(forget_current)
