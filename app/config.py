@@ -35,6 +35,14 @@ def development_secret_key(instance_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return max(0.0, float(raw)) if raw else default
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}.") from error
+
+
 def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ.get("ACCORD_ENV", "development").strip() or "development"
@@ -58,6 +66,8 @@ def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "ACCORD_PUBLIC_API": _flag("ACCORD_PUBLIC_API"),
         "ACCORD_BASE_URL": os.environ.get("ACCORD_BASE_URL", "").rstrip("/"),
+        # How long a web process trusts its memo of the current version (0: ask every time).
+        "ACCORD_CURRENT_TTL": _seconds("ACCORD_CURRENT_TTL", 1.0),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25") or 25),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),

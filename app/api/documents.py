@@ -6,7 +6,6 @@ ACCORD_CURRENT_TTL seconds and forgotten at once by the worker that publishes; o
 may answer with the previous version for at most that long.
 """
 import json
-import os
 import re
 import threading
 import time
@@ -60,12 +59,7 @@ def _memo() -> _WorkerMemo:
 
 def current_ttl() -> float:
     """Seconds a worker trusts its memo of the current version (ACCORD_CURRENT_TTL; 0 disables it)."""
-    configured = current_app.config.get("ACCORD_CURRENT_TTL", os.environ.get("ACCORD_CURRENT_TTL"))
-    try:
-        seconds = float(DEFAULT_CURRENT_TTL if configured in (None, "") else configured)
-    except ValueError:
-        seconds = DEFAULT_CURRENT_TTL
-    return max(0.0, seconds)
+    return max(0.0, float(current_app.config.get("ACCORD_CURRENT_TTL", DEFAULT_CURRENT_TTL)))
 
 
 def current_published() -> Published:
