@@ -6,6 +6,7 @@ wildcards (% _) and control characters cannot change the query or make it fail.
 Ranking: terms whose name has every word first, then those matched by a synonym or key, then
 definitions; within a tier, names starting with the first word, then relevance, then A–Z.
 """
+import functools
 import re
 from dataclasses import dataclass
 
@@ -132,7 +133,8 @@ def _hit(row, words: list[str]) -> SearchHit:
     )
 
 
-def _word_pattern(words: list[str]) -> re.Pattern:
+@functools.lru_cache(maxsize=256)
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern:
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
 
@@ -142,7 +144,7 @@ def highlight(value: str, words: list[str]) -> Markup:
     if not value or not words:
         return escape(value or "")
     parts, cursor = [], 0
-    for match in _word_pattern(words).finditer(value):
+    for match in _word_pattern(tuple(words)).finditer(value):
         parts.append(escape(value[cursor:match.start()]))
         parts.append(Markup("<mark>%s</mark>") % match.group())
         cursor = match.end()
@@ -154,7 +156,7 @@ def snippet(value: str, words: list[str], width: int = SNIPPET_CHARS) -> str:
     """A window of `value` around the first searched word (its start when none is found)."""
     if len(value) <= width:
         return value
-    match = _word_pattern(words).search(value) if words else None
+    match = _word_pattern(tuple(words)).search(value) if words else None
     start = max(0, (match.start() if match else 0) - width // 3)
     start = value.rfind(" ", 0, start) + 1 if start else 0
     piece = value[start:start + width]

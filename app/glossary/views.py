@@ -17,8 +17,9 @@ def index():
     """All terms A–Z; ?q= searches names, synonyms and definitions; ?section= and ?team= filter."""
     query = GlossaryQuery.from_args(request.args)
     listing = find_terms(query)
+    # The team filter is only in the whole page: an htmx search skips its query.
     return page_or_block("glossary/index.html", "results", query=query, listing=listing,
-                         teams=team_choices())
+                         team_choices=team_choices)
 
 
 @bp.route("/terms/<key>")
