@@ -61,6 +61,7 @@ def test_an_editor_curates_the_deal_stages(page, browser, live_server, pipeline)
     # Edit in place: a wrong probability is flagged as the field is left, then fixed and saved.
     entry(page, "Quote presented").get_by_role("link", name="Edit Quote presented").click()
     form = page.get_by_role("article", name="Editing Quote presented")
+    expect(form.get_by_label("Name")).to_be_focused()
     probability = form.get_by_label("Probability")
     probability.fill("1.5")
     probability.press("Tab")
@@ -107,6 +108,8 @@ def test_an_editor_curates_the_deal_stages(page, browser, live_server, pipeline)
 
         page.get_by_role("link", name="Edit Quote presented").click()
         erin_form = page.get_by_role("article", name="Editing Quote presented")
+        # The opened form moves focus to its first field; typing before that lands in Name.
+        expect(erin_form.get_by_label("Name")).to_be_focused()
         erin_form.get_by_label("Definition").fill("Erin's wording.")
         erin_form.get_by_role("button", name="Save").click()
         expect(entry(page, "Quote presented")).to_contain_text("Erin's wording.")
