@@ -8,7 +8,7 @@ from app.admin import bp
 from app.auth.access import role_required
 from app.extensions import db
 from app.models import AuditEvent, User, Version
-from app.review.fragments import page_or_block
+from app.htmx import page_or_block
 
 PER_PAGE = 50
 MAX_ID = 2**31 - 1  # beyond any row id; larger numbers would overflow the database's integers

@@ -10,8 +10,8 @@ from app.editing.context import (
 )
 from app.editing.forms import ButtonForm, DeprecateForm, MoveForm
 from app.editing.queries import referencing_entries
-from app.editing.rendering import block_response, page_or_block, refusal
-from app.htmx import is_htmx
+from app.editing.rendering import refusal
+from app.htmx import block_response, is_htmx, page_or_block
 from app.sla.document import entry_to_dict
 
 

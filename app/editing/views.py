@@ -7,8 +7,8 @@ from app.editing import bp, services
 from app.editing.context import attach_error, entry_form, is_editable, load_section, section_context
 from app.editing.forms import ButtonForm, PreviewForm
 from app.editing.queries import find_entry, section_counts
-from app.editing.rendering import block_response, page_or_block, refusal
-from app.htmx import is_htmx
+from app.editing.rendering import refusal
+from app.htmx import block_response, is_htmx, page_or_block
 from app.versions.services import VersionError, get_open_version, open_draft
 
 NO_DRAFT = "There is no open draft: start one on the Draft page."

@@ -8,7 +8,7 @@ from app.auth.access import role_required
 from app.glossary import bp
 from app.glossary.history import ever_published, term_history
 from app.glossary.services import GlossaryQuery, find_terms, get_term, team_choices
-from app.reading.fragments import page_or_block
+from app.htmx import page_or_block
 
 
 @bp.route("/glossary")

@@ -9,7 +9,7 @@ from app.htmx import is_htmx
 from app.models import Version, VersionState
 from app.review import bp
 from app.review.forms import ApproveForm, CommentForm, SendBackForm
-from app.review.fragments import page_or_block
+from app.htmx import page_or_block
 from app.review.services import (ReviewError, add_comment, approve_as_seen, comments_by_entry,
                                  comments_for, may_sign, numbering, review_diff, signatures)
 from app.sla.diff import field_label, value_diff_html

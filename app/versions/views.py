@@ -3,7 +3,7 @@ from flask import abort, render_template, request
 
 from app.auth.access import has_role, role_required
 from app.htmx import is_htmx
-from app.reading.fragments import page_or_block
+from app.htmx import page_or_block
 from app.sla.diff import compare_documents, field_label, value_diff_html
 from app.versions import bp
 from app.versions.forms import CompareForm
