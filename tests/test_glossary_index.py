@@ -1,13 +1,13 @@
 """The search index follows the current version: filled when a version is published, rebuilt when behind; fast at 10,000 terms."""
 import random
-import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.glossary.index import ensure_search_index, rebuild_search_index
 from app.glossary.models import GlossarySearchState, GlossaryTerm
-from app.glossary.search import search_terms
+from app.glossary.search import RESULT_LIMIT, search_terms
+from app.models import Entry
 from app.versions.services import approve_version, open_draft, submit_version
 from tests.factories import edit_entry, make_entry, make_published
 from tests.test_reading_sample import publish_sample
@@ -61,9 +61,66 @@ def test_the_index_holds_only_the_current_version(app, db):
     ensure_search_index()
     publish_sample("1.1.0", extra=[make_entry("terms", "extra", "Extra")])
     ensure_search_index()
-    versions = set(db.session.scalars(select(GlossaryTerm.version_id).distinct()))
-    assert len(versions) == 1
+    assert indexed_keys(db) == {entry["key"] for entries in current_sections(db).values() for entry in entries}
     assert db.session.scalar(select(func.count()).select_from(GlossaryTerm)) == 11
+
+
+def current_sections(db) -> dict:
+    from app.reading.documents import current_version_ref, document_for
+    return document_for(current_version_ref()).sections
+
+
+def publish_through_review(db, draft, editor, make_user):
+    submit_version(draft, editor)
+    for team in ("marketing", "sales"):
+        approve_version(draft, make_user("approver", team))
+    db.session.expire_all()
+
+
+def row_ids(db) -> dict[str, int]:
+    return dict(db.session.execute(select(GlossaryTerm.entry_key, GlossaryTerm.id)).all())
+
+
+def test_publishing_rewrites_only_the_terms_that_changed(app, db, make_user):
+    publish_sample("1.0.0")
+    ensure_search_index()
+    before = row_ids(db)
+    editor = make_user("editor", "marketing")
+    draft = open_draft(by=editor)
+    edit_entry(draft, "handover", by=editor, definition="The moment a lead is passed to the **zeppelin** desk.")
+    db.session.delete(db.session.scalar(select(Entry).where(Entry.version_id == draft.id, Entry.key == "hot-lead")))
+    added = make_entry("terms", "quokka", "Quokka score", definition="A cheerful metric.")
+    added.version_id = draft.id
+    db.session.add(added)
+    db.session.commit()
+    publish_through_review(db, draft, editor, make_user)
+
+    after = row_ids(db)
+    assert set(after) == set(before) - {"hot-lead"} | {"quokka"}
+    unchanged = set(before) - {"handover", "hot-lead"}
+    assert {key: after[key] for key in unchanged} == {key: before[key] for key in unchanged}  # rows kept
+    assert after["handover"] > max(before.values()) and after["quokka"] > max(before.values())  # rows written anew
+    assert [hit.key for hit in search_terms("zeppelin")[0]] == ["handover"]
+    assert [hit.key for hit in search_terms("quokka")[0]] == ["quokka"]
+    assert search_terms("baton")[0] == [] and "hot-lead" not in {h.key for h in search_terms("old name")[0]}
+    assert "handover" not in {hit.key for hit in search_terms("passes")[0]}  # its old text is forgotten
+    if db.engine.dialect.name == "sqlite":  # the full-text index agrees with its content table
+        db.session.execute(text("INSERT INTO glossary_terms_fts(glossary_terms_fts) VALUES ('integrity-check')"))
+
+
+def test_publishing_rebuilds_an_index_that_holds_another_version(app, db, make_user):
+    publish_sample("1.0.0")
+    ensure_search_index()
+    rebuild_search_index(None)  # as after a restore: the index no longer holds the current version
+    db.session.commit()
+    editor = make_user("editor", "marketing")
+    draft = open_draft(by=editor)
+    edit_entry(draft, "handover", by=editor, synonyms=["Baton pass"])
+    publish_through_review(db, draft, editor, make_user)
+    assert indexed_keys(db) == {entry["key"] for entries in current_sections(db).values() for entry in entries}
+    assert [hit.key for hit in search_terms("baton")[0]] == ["handover"]
+    state = db.session.get(GlossarySearchState, 1)
+    assert (state.version_id, state.sha256) == (draft.id, draft.sha256)
 
 
 @pytest.fixture
@@ -78,33 +135,31 @@ def ten_thousand_terms(app, db):
     ensure_search_index()
 
 
-def timed(function, *args, **kwargs):
-    started = time.perf_counter()
-    result = function(*args, **kwargs)
-    return result, time.perf_counter() - started
-
-
-def test_search_stays_fast_with_ten_thousand_terms(ten_thousand_terms, login_as):
+def test_search_finds_and_counts_among_ten_thousand_terms(ten_thousand_terms, login_as):
+    """Speed at this size is measured by `make bench` (ratios, never wall times in a test)."""
     for query in ("l", "lead", "lead qualified", "zanzibar", "needle hay", "nothing-matches-this"):
-        (hits, total), seconds = timed(search_terms, query)
-        assert seconds < 0.5, (query, seconds)
+        hits, total = search_terms(query)
+        assert len(hits) == min(total, RESULT_LIMIT), query
     hits, total = search_terms("needle")
     assert hits[0].key == "needle" and total == 1
+    assert [hit.key for hit in search_terms("zanzibar")[0]] == ["needle"]
     hits, total = search_terms("lead")
-    assert total > 1000 and len(hits) == 100
+    assert total > 1000 and len(hits) == RESULT_LIMIT
     assert all(h.tier == 0 for h in hits[:10])  # name matches first
     client = login_as("reader")
-    response, seconds = timed(client.get, "/glossary?q=lead", headers={"HX-Request": "true"})
-    assert response.status_code == 200 and seconds < 1.0, seconds
+    response = client.get("/glossary?q=lead", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and b"<html" not in response.data
+    assert f"{total} terms match".encode() in response.data
+    assert f"the best {RESULT_LIMIT} are shown".encode() in response.data
+    assert response.data.count(b'class="term-name"') == RESULT_LIMIT
 
 
 def test_browsing_ten_thousand_terms_goes_letter_by_letter(ten_thousand_terms, login_as):
     client = login_as("reader")
-    response, seconds = timed(client.get, "/glossary")
-    assert response.status_code == 200 and seconds < 1.5, seconds
+    response = client.get("/glossary")
+    assert response.status_code == 200
     assert b"10001 terms, A\xe2\x80\x93Z; showing the" in response.data
     assert len(response.data) < 1_000_000
-    response, seconds = timed(client.get, "/terms/needle")
-    assert response.status_code == 200 and seconds < 3.0, seconds  # builds the auto-linker once
-    response, seconds = timed(client.get, "/terms/needle")
-    assert seconds < 0.3, seconds
+    for _ in range(2):  # the second page view reuses the auto-linker built by the first
+        response = client.get("/terms/needle")
+        assert response.status_code == 200 and b"Needle in the haystack" in response.data

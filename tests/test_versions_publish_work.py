@@ -5,7 +5,7 @@ from sqlalchemy import event, select
 
 from app.models import Entry
 from app.sla import document
-from app.versions import services
+from app.versions import queries, services
 from app.versions.services import approve_version, open_draft, publish_version, submit_version
 from tests.factories import edit_entry, make_entry, make_published
 
@@ -50,7 +50,7 @@ def section_builds(monkeypatch):
         return real(entries)
 
     monkeypatch.setattr(document, "sections_dict", counting)
-    monkeypatch.setattr(services, "sections_dict", counting)
+    monkeypatch.setattr(queries, "sections_dict", counting)
     return calls
 
 
@@ -90,3 +90,17 @@ def test_open_draft_copies_the_entries_with_one_insert(db, published, people):
     assert {e.revision for e in copied} == {1} and {e.updated_by_id for e in copied} == {None}
     assert all(e.updated_at is not None for e in copied)
     assert [e.key for e in draft.entries] == [e.key for e in published.entries]
+
+
+@pytest.mark.parametrize("text", ['Plain', '"sections":{}', 'a \\"sections":{} \u2028 ünï'])
+def test_document_bytes_are_the_canonical_bytes_of_the_document(text):
+    """Publishing splices the sections' bytes into the document instead of serialising them twice."""
+    from datetime import date, datetime
+    from types import SimpleNamespace
+
+    version = SimpleNamespace(number="1.2.3", published_at=datetime(2026, 11, 27, 9), effective_from=date(2026, 12, 1),
+                              title=text)
+    approvals = [SimpleNamespace(team="sales", user=SimpleNamespace(name=text), at=datetime(2026, 11, 26))]
+    sections = document.sections_dict([make_entry("terms", "sla", text, definition=text, synonyms=[text])])
+    expected = document.canonical_bytes(document.build_document(version, approvals, sections))
+    assert document.document_bytes(version, approvals, document.canonical_bytes(sections)) == expected

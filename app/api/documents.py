@@ -5,7 +5,6 @@ SHA-256 (app.versions.frozen). Which version is current is memoised per worker f
 ACCORD_CURRENT_TTL seconds and forgotten at once by the worker that publishes; other workers
 may answer with the previous version for at most that long.
 """
-import json
 import re
 import threading
 import time
@@ -21,7 +20,7 @@ from app.extensions import db
 from app.models import Approval, Version, VersionState
 from app.models.content import FROZEN_STATES
 from app.sla.document import isoformat_z
-from app.versions.frozen import BoundedMemo, frozen_bytes
+from app.versions.frozen import BoundedMemo, frozen_bytes, frozen_document
 
 DEFAULT_CURRENT_TTL = 1.0
 NUMBERS_REMEMBERED = 1_024
@@ -127,7 +126,7 @@ derived = BoundedMemo(256)
 
 def parsed(version: Published) -> dict:
     """The document as a dict (shared and cached: never mutate it)."""
-    return derived.get((version.sha256, "parsed"), lambda: json.loads(document_bytes(version)))
+    return frozen_document(version)
 
 
 def version_list() -> list[dict]:

@@ -1,12 +1,13 @@
 """Keeping the glossary's search index in step with the current published version.
 
-The index is rebuilt inside the publishing transaction (a receiver of `version_published`), and
-by any glossary request that finds it holding another version than the current one (after an
-import, a restore, or a database filled by other means), so search never serves stale terms.
+Publishing updates it inside its transaction (a receiver of `version_published`), deleting and
+inserting only the terms that changed; any glossary request that finds it holding another version
+than the current one (after an import, a restore, or a database filled by other means) rebuilds
+it whole, so search never serves stale terms.
 """
 import unicodedata
 
-from sqlalchemy import delete, insert, text
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.extensions import db
@@ -38,14 +39,14 @@ def initial_letter(folded_name: str) -> str:
     return first if "A" <= first <= "Z" else "#"
 
 
-def term_row(version_id: int, section: str, entry: dict) -> dict:
+def term_row(section: str, entry: dict) -> dict:
     """One index row for an entry of a published document."""
     synonyms = [s.strip() for s in entry.get("synonyms") or [] if isinstance(s, str) and s.strip()]
     key_words = entry["key"].replace("-", " ").replace("_", " ")
     plain = markdown_to_text(entry.get("definition"))
     folded = sort_name(entry.get("name") or entry["key"])
     return {
-        "version_id": version_id, "entry_key": entry["key"], "section": section,
+        "entry_key": entry["key"], "section": section,
         "team": entry.get("team") or "", "name": entry.get("name") or entry["key"],
         "sort_name": folded, "letter": initial_letter(folded),
         "synonyms": "\n".join(synonyms), "aliases": "\n".join([key_words, *synonyms]),
@@ -54,21 +55,89 @@ def term_row(version_id: int, section: str, entry: dict) -> dict:
     }
 
 
-def rebuild_search_index(version) -> int:
-    """Replace the index with the terms of `version` (None empties it); the caller commits."""
+def _entries_by_key(sections: dict) -> dict[str, tuple[str, dict]]:
+    return {entry["key"]: (section, entry) for section, entries in sections.items() for entry in entries}
+
+
+def rebuild_search_index(version, sections: dict | None = None) -> int:
+    """Replace the index with the terms of `version` (None empties it); the caller commits.
+
+    `sections` is the version's document sections when the caller has them (publishing does)."""
+    if _dialect() == "sqlite":
+        db.session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')"))
     db.session.execute(delete(GlossaryTerm))
-    rows = []
+    count = 0
     if version is not None:
-        document = document_for(version)
-        rows = [term_row(version.id, section, entry) for section, entry in document.entries.values()]
-    if rows:
-        db.session.execute(insert(GlossaryTerm), rows)
-    dialect = db.session.get_bind().dialect.name
+        if sections is None:
+            sections = document_for(version).sections
+        count = _insert_terms(list(_entries_by_key(sections).values()))
+    _record_state(version)
+    return count
+
+
+def update_search_index(version, sections: dict, previous) -> int:
+    """Bring the index from `previous` (the version it holds) to `version`, writing only the terms
+    that differ; returns how many were written. Anything else falls back to a whole rebuild."""
+    state = _state()
+    if previous is None or state is None or (state.version_id, state.sha256) != (previous.id, previous.sha256):
+        return rebuild_search_index(version, sections)
+    old, new = _entries_by_key(document_for(previous).sections), _entries_by_key(sections)
+    stale = [key for key, item in old.items() if new.get(key) != item]
+    fresh = [item for key, item in new.items() if old.get(key) != item]
+    _delete_terms(stale)
+    count = _insert_terms(fresh)
+    _record_state(version)
+    return count
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _delete_terms(keys: list[str]) -> None:
+    for chunk in _chunks(keys):
+        if _dialect() == "sqlite":  # an external-content FTS5 table forgets a row given its old text
+            db.session.execute(text(
+                f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name, aliases, definition_text) "
+                "SELECT 'delete', id, name, aliases, definition_text FROM glossary_terms "
+                "WHERE entry_key IN :keys").bindparams(bindparam("keys", expanding=True)), {"keys": chunk})
+        db.session.execute(delete(GlossaryTerm).where(GlossaryTerm.entry_key.in_(chunk)))
+
+
+def _insert_terms(items: list[tuple[str, dict]]) -> int:
+    """Index rows for these (section, entry) pairs, with their full-text entries."""
+    if not items:
+        return 0
+    dialect = _dialect()
+    before = db.session.scalar(select(func.coalesce(func.max(GlossaryTerm.id), 0)))
+    db.session.execute(insert(GlossaryTerm), [term_row(section, entry) for section, entry in items])
     if dialect == "postgresql":
-        db.session.execute(text(f"UPDATE glossary_terms SET search_vector = {PG_SEARCH_VECTOR}"))
+        db.session.execute(text(f"UPDATE glossary_terms SET search_vector = {PG_SEARCH_VECTOR} WHERE id > :before"),
+                           {"before": before})
     elif dialect == "sqlite":
-        db.session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
-    state = db.session.get(GlossarySearchState, STATE_ID)
+        db.session.execute(text(f"INSERT INTO {FTS_TABLE}(rowid, name, aliases, definition_text) "
+                                "SELECT id, name, aliases, definition_text FROM glossary_terms WHERE id > :before"),
+                           {"before": before})
+    return len(items)
+
+
+def _lock_index() -> None:
+    """On PostgreSQL, one transaction at a time writes the index (until it ends)."""
+    if _dialect() == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+def _state() -> GlossarySearchState | None:
+    return db.session.get(GlossarySearchState, STATE_ID, populate_existing=True)
+
+
+def _record_state(version) -> None:
+    state = _state()
     if state is None:
         state = GlossarySearchState(id=STATE_ID)
         db.session.add(state)
@@ -76,11 +145,10 @@ def rebuild_search_index(version) -> int:
     state.sha256 = getattr(version, "sha256", None)
     state.built_at = utcnow()
     db.session.flush()
-    return len(rows)
 
 
 def _index_is_current(current) -> bool:
-    state = db.session.get(GlossarySearchState, STATE_ID, populate_existing=True)
+    state = _state()
     if current is None:
         return state is None or state.version_id is None
     return state is not None and (state.version_id, state.sha256) == (current.id, current.sha256)
@@ -92,8 +160,7 @@ def ensure_search_index():
     if _index_is_current(current):
         return current
     try:
-        if db.session.get_bind().dialect.name == "postgresql":
-            db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        _lock_index()
         if not _index_is_current(current):
             rebuild_search_index(current)
         db.session.commit()
@@ -104,6 +171,11 @@ def ensure_search_index():
 
 
 @version_published.connect
-def index_published_version(sender, **_extra) -> None:
-    """Index the version being published, inside its publishing transaction."""
-    rebuild_search_index(sender)
+def index_published_version(sender, sections: dict | None = None, previous=None, **_extra) -> None:
+    """Index the version being published, inside its publishing transaction: only the terms that
+    changed since the version it supersedes, when the index holds that one."""
+    _lock_index()
+    if sections is None:
+        rebuild_search_index(sender)
+    else:
+        update_search_index(sender, sections, previous)

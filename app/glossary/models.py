@@ -1,12 +1,13 @@
 """The glossary's search index: the terms of the current published version, in full-text form.
 
-Rows are derived data, rebuilt from a published version's document (see app.glossary.index).
+Rows are derived data kept in step with the current version's document (see app.glossary.index);
+which version they hold is recorded once, in GlossarySearchState.
 On PostgreSQL `search_vector` holds a weighted tsvector under a GIN index; on SQLite an FTS5
 table (glossary_terms_fts, created by migration 0003) indexes the same rows.
 """
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,13 +21,12 @@ class GlossaryTerm(db.Model):
     """One term of the indexed version, with the text that search matches and shows."""
     __tablename__ = "glossary_terms"
     __table_args__ = (
-        UniqueConstraint("version_id", "entry_key", name="uq_glossary_terms_version_id"),
-        Index("ix_glossary_terms_version_sort", "version_id", "sort_name"),
+        UniqueConstraint("entry_key", name="uq_glossary_terms_entry_key"),
+        Index("ix_glossary_terms_letter_sort", "letter", "sort_name"),
         Index("ix_glossary_terms_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"))
     entry_key: Mapped[str] = mapped_column(String(64))
     section: Mapped[str] = mapped_column(String(40))
     team: Mapped[str] = mapped_column(String(40))

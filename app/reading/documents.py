@@ -3,7 +3,6 @@
 A published version's bytes never change, so a parsed copy keyed by its hash is always right;
 the cache is only a shortcut (every worker can rebuild it from the database).
 """
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -17,6 +16,7 @@ from app.models import Version, VersionState
 from app.models.content import FROZEN_STATES
 from app.sla.document import build_document
 from app.sla.sections import SECTION_KEYS, SECTIONS
+from app.versions.frozen import frozen_document
 
 CACHE_SIZE = 16
 VERSION_NUMBER = re.compile(r"\d{1,6}\.\d{1,6}\.\d{1,6}", re.ASCII)
@@ -88,13 +88,10 @@ def document_for(ref) -> PublishedDocument:
         cached = _cache.get(sha) if sha else None
     if cached is not None:
         return cached
-    data = ref.document if isinstance(ref, Version) else db.session.scalar(
-        select(Version.document).where(Version.id == ref.id))
-    if data:
-        parsed = PublishedDocument(json.loads(data))
-    else:  # published without frozen bytes (should not happen): build it from the entries
-        parsed = PublishedDocument(build_document(db.session.get(Version, ref.id)))
-    return _remember(sha, parsed) if sha else parsed
+    if sha:
+        return _remember(sha, PublishedDocument(frozen_document(ref)))
+    # Published without frozen bytes (should not happen): built from the entries.
+    return PublishedDocument(build_document(db.session.get(Version, ref.id)))
 
 
 def ref_columns():

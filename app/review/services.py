@@ -10,6 +10,7 @@ from app.sla.diff import change_reasons, compare_documents
 from app.sla.document import build_document, content_hash
 from app.sla.sections import SECTION_KEYS
 from app.versions.policy import required_teams
+from app.versions.queries import sections_of
 from app.versions.errors import VersionError
 from app.versions.services import (approval_refusal, approve_version, document_of, get_current_version,
                                    next_number)
@@ -47,7 +48,7 @@ def add_comment(version: Version, by, body: str, entry_key: str | None = None) -
 
 def approve_as_seen(version: Version, by, seen_hash: str) -> Version:
     """Approve the version, unless its content changed since the approver's page showed it."""
-    if version.state == VersionState.IN_REVIEW.value and seen_hash != content_hash(version):
+    if version.state == VersionState.IN_REVIEW.value and seen_hash != content_hash(version, sections_of(version)):
         raise VersionError("The version changed since you opened it: review the changes again, then approve.")
     return approve_version(version, by)
 
@@ -113,7 +114,7 @@ def review_diff(version: Version) -> dict:
     """The open version against the current published one (or an empty one before any)."""
     current = get_current_version()
     old = document_of(current) if current is not None else empty_document()
-    return compare_documents(old, build_document(version))
+    return compare_documents(old, build_document(version, sections=sections_of(version)))
 
 
 def numbering(version: Version, diff: dict) -> dict | None:

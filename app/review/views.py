@@ -15,6 +15,7 @@ from app.review.services import (ReviewError, add_comment, approve_as_seen, comm
 from app.sla.diff import field_label, value_diff_html
 from app.sla.document import content_hash
 from app.versions.errors import VersionError
+from app.versions.queries import sections_of
 from app.versions.services import get_current_version, get_open_version, send_back_version, submit_version
 
 TEMPLATE = "review/review.html"
@@ -30,7 +31,7 @@ def panel_context(version: Version, send_back_form=None, **extra) -> dict:
     """What the sign-off panel shows."""
     rows = signatures(version)
     return {"version": version, "signatures": rows, "actions": may_sign(version, current_user, rows),
-            "content_hash": content_hash(version) if version.is_open else "",
+            "content_hash": content_hash(version, sections_of(version)) if version.is_open else "",
             "send_back_form": send_back_form or SendBackForm(formdata=None),
             "empty_form": EmptyForm(), **extra}
 

@@ -67,6 +67,8 @@ def _compare_section(section_key: str, old_entries: list, new_entries: list, new
 
 def compare_entries(section_key: str, old: dict, new: dict) -> tuple[dict | None, list[str]]:
     """One entry's changed fields and change kind (None when equal), and its breaking messages."""
+    if old == new and all(type(value) is type(new[name]) for name, value in old.items()):
+        return None, []  # most entries of a new version are untouched: no field-by-field walk
     names = list(old) + [name for name in new if name not in old]
     fields, breaking, change = {}, [], None
     for name in names:

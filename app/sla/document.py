@@ -67,6 +67,14 @@ def canonical_bytes(document: dict) -> bytes:
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def document_bytes(version, approvals, sections_bytes: bytes) -> bytes:
+    """canonical_bytes(build_document(version, approvals, sections)) from the sections' canonical
+    bytes, so that publishing serialises the sections once. Every other value is a JSON string,
+    number, null or list, in which an unescaped `"sections":{}` cannot occur."""
+    head = canonical_bytes(build_document(version, approvals, sections={}))
+    return head.replace(b'"sections":{}', b'"sections":' + sections_bytes, 1)
+
+
 def content_hash(version, sections: dict | None = None) -> str:
     """SHA-256 of a version's content alone (what an approver signs), without dates or number."""
     return hashlib.sha256(canonical_bytes(sections if sections is not None else sections_dict(version.entries))

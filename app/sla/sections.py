@@ -209,5 +209,5 @@ def empty_value(f: Field):
 
 def normalise_fields(section: Section, values: dict) -> dict:
     """Every field of the section, in declared order, missing ones set empty."""
-    return {f.name: values.get(f.name, empty_value(f)) if values.get(f.name) is not None
-            else empty_value(f) for f in section.fields}
+    return {f.name: value if (value := values.get(f.name)) is not None else empty_value(f)
+            for f in section.fields}

@@ -18,6 +18,7 @@ from app.sla.diff import compare_documents
 BYTES_CACHE_ITEMS = 8
 BYTES_CACHE_MAX = 64 * 1024 * 1024  # a 20,000-entry document is about 12 MB
 COMPARE_CACHE_ITEMS = 16
+DOCUMENTS_CACHE_ITEMS = 4  # parsed documents are large: a 20,000-entry one is about 60 MB of objects
 
 
 class FrozenRef(Protocol):
@@ -73,6 +74,7 @@ class BoundedMemo:
 
 _bytes = BoundedMemo(BYTES_CACHE_ITEMS, BYTES_CACHE_MAX)
 _comparisons = BoundedMemo(COMPARE_CACHE_ITEMS)
+_documents = BoundedMemo(DOCUMENTS_CACHE_ITEMS)
 
 
 def frozen_bytes(ref: FrozenRef) -> bytes:
@@ -80,6 +82,16 @@ def frozen_bytes(ref: FrozenRef) -> bytes:
     if not ref.sha256:
         return _load_bytes(ref.id)
     return _bytes.get(ref.sha256, lambda: _load_bytes(ref.id))
+
+
+def cached_bytes(sha256: str) -> bytes | None:
+    """The bytes of this hash if this worker holds them, else None (never reads the database)."""
+    return _bytes.peek(sha256)
+
+
+def remember_bytes(sha256: str, data: bytes) -> None:
+    """Keep bytes just frozen (keyed by their own hash, so right even if their publish rolls back)."""
+    _bytes.put(sha256, data)
 
 
 def _load_bytes(version_id: int) -> bytes:
@@ -90,8 +102,10 @@ def _load_bytes(version_id: int) -> bytes:
 
 
 def frozen_document(ref: FrozenRef) -> dict:
-    """The frozen document parsed afresh (the caller may change it)."""
-    return json.loads(frozen_bytes(ref))
+    """The frozen document, parsed once per worker and shared by every reader: never mutate it."""
+    if not ref.sha256:
+        return json.loads(frozen_bytes(ref))
+    return _documents.get(ref.sha256, lambda: json.loads(frozen_bytes(ref)))
 
 
 def compared(old: FrozenRef, new: FrozenRef) -> dict:
@@ -106,3 +120,4 @@ def forget_all() -> None:
     """Empty the per-worker caches (they refill from the database on demand)."""
     _bytes.clear()
     _comparisons.clear()
+    _documents.clear()

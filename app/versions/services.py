@@ -16,13 +16,14 @@ from app.extensions import db
 from app.models import Approval, Entry, Version, VersionState
 from app.models.base import utcnow
 from app.sla.diff import change_reasons, compare_documents
-from app.sla.document import build_document, canonical_bytes, content_hash, sections_dict, sha256_hex
+from app.sla.document import build_document, canonical_bytes, content_hash, document_bytes, sha256_hex
 from app.versions import semver
 from app.versions.errors import VersionError
+from app.versions.frozen import remember_bytes
 from app.versions.policy import required_teams, self_approval_allowed
 from app.versions.queries import (  # noqa: F401  (part of this module's interface)
     approvals_of, document_of, editor_ids, find_version, get_current_version, get_open_version,
-    get_version_by_number, list_versions)
+    get_version_by_number, list_versions, sections_of)
 
 DRAFT, IN_REVIEW = VersionState.DRAFT.value, VersionState.IN_REVIEW.value
 PUBLISHED, SUPERSEDED = VersionState.PUBLISHED.value, VersionState.SUPERSEDED.value
@@ -112,6 +113,7 @@ def pending_diff(version: Version, sections: dict | None = None) -> dict | None:
     current = get_current_version()
     if current is None or current.id == version.id:
         return None
+    sections = sections if sections is not None else sections_of(version)
     return compare_documents(document_of(current), build_document(version, sections=sections))
 
 
@@ -125,7 +127,7 @@ def next_number(version: Version, sections: dict | None = None) -> tuple[str, st
 def _numbering(diff: dict | None) -> tuple[str, str | None, list[str]]:
     if diff is None:
         return semver.FIRST, "major", []
-    current = get_current_version().number
+    current = diff["from"]  # the number of the version the diff starts from: the current one
     if diff["change"] is None:
         return current, None, []
     return semver.bump(current, diff["change"]), diff["change"], diff["breaking"]
@@ -234,7 +236,7 @@ def add_approval(version: Version, by) -> bool:
     refusal = approval_refusal(version, by)
     if refusal:
         raise VersionError(refusal)
-    sections = sections_dict(version.entries)
+    sections = sections_of(version)
     db.session.add(Approval(version_id=version.id, team=by.team.slug, user_id=by.id,
                             content_hash=content_hash(version, sections)))
     db.session.flush()
@@ -264,8 +266,9 @@ def freeze_and_publish(version: Version, by=None, sections: dict | None = None) 
     """Number, freeze and supersede a fully approved version, inside the caller's transaction.
 
     The entries are turned into the document's sections once, for the hash, the number and the bytes."""
-    sections = sections if sections is not None else sections_dict(version.entries)
-    approvals, digest = approvals_of(version), content_hash(version, sections)
+    sections = sections if sections is not None else sections_of(version)
+    sections_bytes = canonical_bytes(sections)
+    approvals, digest = approvals_of(version), sha256_hex(sections_bytes)  # content_hash, serialised once
     stale = [a.team for a in approvals if a.content_hash != digest]
     if stale:
         raise VersionError(f"The content changed after {', '.join(stale)} approved it: send it back.")
@@ -280,14 +283,15 @@ def freeze_and_publish(version: Version, by=None, sections: dict | None = None) 
     version.number, version.state, version.change = number, PUBLISHED, change
     version.published_at = now
     version.effective_from = version.effective_from or now.date()
-    version.document = canonical_bytes(build_document(version, approvals, sections))
+    version.document = document_bytes(version, approvals, sections_bytes)
     version.sha256 = sha256_hex(version.document)
+    remember_bytes(version.sha256, version.document)
     db.session.flush()
     record_event("version.published", user=by, version=version,
                  summary=f"Published {number} ({change})" + (f"; breaking: {' '.join(breaking)}" if breaking else ""),
                  after={"number": number, "change": change, "sha256": version.sha256,
                         "supersedes": previous.number if previous else None})
-    signals.version_published.send(version, by=by)
+    signals.version_published.send(version, by=by, sections=sections, previous=previous)
 
 
 def send_after_commit(signal, version: Version, **kwargs) -> None:
