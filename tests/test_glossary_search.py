@@ -66,6 +66,17 @@ def test_highlighting_escapes_the_text_around_marks():
     assert str(highlight("<b>lead</b> & co", ["lead"])) == "&lt;b&gt;<mark>lead</mark>&lt;/b&gt; &amp; co"
 
 
+@pytest.mark.parametrize("value, words, expected", [
+    ("A & B < C", ["amp", "lt"], "A &amp; B &lt; C"),  # never inside the entities escaping writes
+    ("it's \"quoted\"", ["39", "34", "quot"], "it&#39;s &#34;<mark>quoted</mark>&#34;"),
+    ("amp &amp; ampère", ["amp"], "<mark>amp</mark> &amp;<mark>amp</mark>; <mark>ampère</mark>"),
+    ("Leads, misleading LEADING", ["lead"], "<mark>Leads</mark>, misleading <mark>LEADING</mark>"),
+])
+def test_highlighting_marks_word_starts_of_the_original_text(value, words, expected):
+    from app.glossary.search import highlight
+    assert str(highlight(value, words)) == expected
+
+
 @pytest.mark.parametrize("section,team,expected", [
     ("lifecycle_stages", None, {"lead", "mql", "sql"}),
     (None, "sales", {"sql", "returned", "handover"}),

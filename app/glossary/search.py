@@ -18,42 +18,40 @@ from app.extensions import db
 QUERY_MAX_CHARS = 200
 QUERY_MAX_WORDS = 8
 WORD_MAX_CHARS = 64
-RESULT_LIMIT = 100
+RESULT_LIMIT = 50  # search as you type: the best matches, then the total and a hint to narrow
 SNIPPET_CHARS = 220
 TOKEN = re.compile(r"[^\W_]+")
+ENTITY = r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z]+);"  # what markupsafe.escape writes
 
 COLUMNS = ("t.id, t.entry_key, t.section, t.team, t.name, t.letter, t.synonyms, "
            "t.definition_text, t.summary, t.deprecated, t.superseded_by")
 
 SQLITE_SEARCH = f"""
+WITH matched AS (
+  SELECT rowid AS id, bm25(glossary_terms_fts, 10.0, 5.0, 1.0) AS rank
+  FROM glossary_terms_fts WHERE glossary_terms_fts MATCH :query
+)
 SELECT {COLUMNS},
   CASE WHEN t.id IN (SELECT rowid FROM glossary_terms_fts WHERE glossary_terms_fts MATCH :name_query) THEN 0
        WHEN t.id IN (SELECT rowid FROM glossary_terms_fts WHERE glossary_terms_fts MATCH :alias_query) THEN 1
-       ELSE 2 END AS tier
-FROM glossary_terms_fts JOIN glossary_terms AS t ON t.id = glossary_terms_fts.rowid
-WHERE glossary_terms_fts MATCH :query {{filters}}
-ORDER BY tier, substr(t.sort_name, 1, :first_length) = :first_word DESC,
-         bm25(glossary_terms_fts, 10.0, 5.0, 1.0), t.sort_name, t.entry_key
+       ELSE 2 END AS tier,
+  count(*) OVER () AS total
+FROM matched JOIN glossary_terms AS t ON t.id = matched.id
+WHERE 1 = 1 {{filters}}
+ORDER BY tier, substr(t.sort_name, 1, :first_length) = :first_word DESC, matched.rank, t.sort_name, t.entry_key
 LIMIT :limit
-"""
-SQLITE_COUNT = """
-SELECT count(*) FROM glossary_terms_fts JOIN glossary_terms AS t ON t.id = glossary_terms_fts.rowid
-WHERE glossary_terms_fts MATCH :query {filters}
 """
 PG_SEARCH = f"""
 SELECT {COLUMNS},
   CASE WHEN t.search_vector @@ to_tsquery('simple', :name_query) THEN 0
        WHEN t.search_vector @@ to_tsquery('simple', :alias_query) THEN 1
-       ELSE 2 END AS tier
+       ELSE 2 END AS tier,
+  count(*) OVER () AS total
 FROM glossary_terms AS t
 WHERE t.search_vector @@ to_tsquery('simple', :query) {{filters}}
 ORDER BY tier, left(t.sort_name, :first_length) = :first_word DESC,
          ts_rank(t.search_vector, to_tsquery('simple', :query)) DESC, t.sort_name, t.entry_key
 LIMIT :limit
-"""
-PG_COUNT = """
-SELECT count(*) FROM glossary_terms AS t
-WHERE t.search_vector @@ to_tsquery('simple', :query) {filters}
 """
 
 
@@ -115,9 +113,9 @@ def search_terms(query: str, section: str | None = None, team: str | None = None
     params = _tsquery_queries(words) if postgres else _fts5_queries(words)
     filters, filter_params = _filters(section, team)
     params.update(filter_params, first_word=words[0], first_length=len(words[0]), limit=limit)
-    search_sql, count_sql = (PG_SEARCH, PG_COUNT) if postgres else (SQLITE_SEARCH, SQLITE_COUNT)
+    search_sql = PG_SEARCH if postgres else SQLITE_SEARCH
     rows = db.session.execute(text(search_sql.format(filters=filters)), params).mappings().all()
-    total = db.session.scalar(text(count_sql.format(filters=filters)), params) if len(rows) >= limit else len(rows)
+    total = rows[0]["total"] if rows else 0  # every match, counted by the same query before its LIMIT
     return [_hit(row, words) for row in rows], total
 
 
@@ -139,17 +137,23 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=256)
+def _escaped_word_pattern(words: tuple[str, ...]) -> re.Pattern:
+    """Like _word_pattern, over escaped text: an entity (&amp; &#39; …) is matched whole first, so
+    a searched word is never found inside one."""
+    return re.compile(rf"{ENTITY}|({_word_pattern(words).pattern})", re.IGNORECASE)
+
+
+def _mark(match: re.Match) -> str:
+    return f"<mark>{match.group(1)}</mark>" if match.group(1) else match.group(0)
+
+
 def highlight(value: str, words: list[str]) -> Markup:
     """`value` escaped, with each word starting with a searched word wrapped in <mark>."""
+    escaped = escape(value or "")
     if not value or not words:
-        return escape(value or "")
-    parts, cursor = [], 0
-    for match in _word_pattern(tuple(words)).finditer(value):
-        parts.append(escape(value[cursor:match.start()]))
-        parts.append(Markup("<mark>%s</mark>") % match.group())
-        cursor = match.end()
-    parts.append(escape(value[cursor:]))
-    return Markup("").join(parts)
+        return escaped
+    return Markup(_escaped_word_pattern(tuple(words)).sub(_mark, str(escaped)))
 
 
 def snippet(value: str, words: list[str], width: int = SNIPPET_CHARS) -> str:
