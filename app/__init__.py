@@ -33,6 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from app import database, errors, notifications, security, templating, webhooks
+    from app.api import shortcut
     from app.cli import register_cli
 
     database.configure_engine_events(app)
@@ -43,6 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_cli(app)
     notifications.connect_receivers(app)
     webhooks.init_app(app)
+    shortcut.install(app)
     return app
 
 

@@ -51,9 +51,23 @@ class _WorkerMemo:
         self.by_number = BoundedMemo(NUMBERS_REMEMBERED)
 
 
+    def fresh_current(self, now: float) -> "Published | None":
+        """The remembered current version while it is trusted, else None."""
+        with self.lock:
+            return self.current if self.current is not None and now < self.current_until else None
+
+
+MEMO_KEY = "accord.published"
+
+
+def current_memo(app) -> _WorkerMemo | None:
+    """The app's memo, if a request has made one (for code running outside an app context)."""
+    return app.extensions.get(MEMO_KEY)
+
+
 def _memo() -> _WorkerMemo:
-    memo = current_app.extensions.get("accord.published")
-    return memo if memo is not None else current_app.extensions.setdefault("accord.published", _WorkerMemo())
+    memo = current_app.extensions.get(MEMO_KEY)
+    return memo if memo is not None else current_app.extensions.setdefault(MEMO_KEY, _WorkerMemo())
 
 
 def current_ttl() -> float:
@@ -64,9 +78,10 @@ def current_ttl() -> float:
 def current_published() -> Published:
     """The version in force: memoised for a short while, else one query on the indexed state column."""
     memo, now = _memo(), time.monotonic()
+    remembered = memo.fresh_current(now)
+    if remembered is not None:
+        return remembered
     with memo.lock:
-        if memo.current is not None and now < memo.current_until:
-            return memo.current
         seen = memo.publishes
     row = db.session.execute(select(*_COLUMNS).where(Version.state == VersionState.PUBLISHED.value)).first()
     if row is None:  # not remembered: the first publish must show at once

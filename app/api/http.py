@@ -40,8 +40,8 @@ def etag_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def is_public() -> bool:
-    return bool(current_app.config.get("ACCORD_PUBLIC_API"))
+def is_public(app=None) -> bool:
+    return bool((app or current_app).config.get("ACCORD_PUBLIC_API"))
 
 
 def immutable_cache_control() -> str:
@@ -50,9 +50,9 @@ def immutable_cache_control() -> str:
     return f"{scope}, max-age={IMMUTABLE_MAX_AGE}, immutable"
 
 
-def revalidate_cache_control() -> str:
+def revalidate_cache_control(app=None) -> str:
     """For URLs whose answer changes when a version is published: always revalidate (cheap with ETags)."""
-    return "no-cache" if is_public() else "private, no-cache"
+    return "no-cache" if is_public(app) else "private, no-cache"
 
 
 def _not_modified(etag: str, last_modified) -> bool:
