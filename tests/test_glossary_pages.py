@@ -148,3 +148,15 @@ def test_a_large_glossary_is_listed_one_letter_at_a_time(reader, monkeypatch):
 def test_a_letter_can_be_asked_for_on_a_small_glossary_too(reader):
     assert term_keys(reader.get("/glossary?letter=H").get_data(as_text=True)) == ["handover", "hot-lead"]
     assert len(term_keys(reader.get("/glossary?letter=%00").get_data(as_text=True))) == 10  # unknown: ignored
+
+
+@pytest.mark.parametrize("key", ["mql", "lead-score", "a b", "ü/é?#%", "0", "x" * 64])
+@pytest.mark.parametrize("script_root", ["", "/accord"])
+def test_term_links_are_what_url_for_builds(app, key, script_root):
+    from flask import url_for
+
+    from app.glossary import term_url
+
+    with app.test_request_context("/glossary", environ_base={"SCRIPT_NAME": script_root}):
+        assert term_url("first") == url_for("glossary.term", key="first")  # the prefix is kept for the request
+        assert term_url(key) == url_for("glossary.term", key=key)

@@ -43,6 +43,8 @@ def _order(ref: VersionRef) -> tuple:
 
 def significant_baseline(current: VersionRef) -> VersionRef:
     """The latest published version that was not a patch (the current one when it is not)."""
+    if current.change != "patch":
+        return current  # the current version is the latest published one
     row = db.session.execute(
         select(*ref_columns()).where(Version.state.in_(FROZEN_STATES),
                                       or_(Version.change.is_(None), Version.change != "patch"))

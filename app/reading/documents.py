@@ -9,8 +9,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
+from flask import g, has_app_context, has_request_context
 from sqlalchemy import select
 
+from app import signals
 from app.extensions import db
 from app.models import Version, VersionState
 from app.models.content import FROZEN_STATES
@@ -106,10 +108,34 @@ def published_versions() -> list[VersionRef]:
     return [VersionRef(*row) for row in rows]
 
 
+CURRENT_IN_REQUEST = "accord_current_version_ref"
+
+
 def current_version_ref() -> VersionRef | None:
-    """The published version in force, without its bytes; None before the first publish."""
+    """The published version in force, without its bytes; None before the first publish.
+
+    Asked once per request (the page, its glossary index check and its acknowledgement banner all
+    want it); forgotten when the request ends or publishes."""
+    if not has_request_context():
+        return _read_current_ref()
+    if CURRENT_IN_REQUEST not in g:
+        setattr(g, CURRENT_IN_REQUEST, _read_current_ref())
+    return g.get(CURRENT_IN_REQUEST)
+
+
+def _read_current_ref() -> VersionRef | None:
     row = db.session.execute(select(*ref_columns()).where(Version.state == VersionState.PUBLISHED.value)).first()
     return VersionRef(*row) if row else None
+
+
+def forget_current_ref(*_args, **_kwargs) -> None:
+    """Receiver of the end of a request and of a publish: the next ask reads the database."""
+    if has_app_context():
+        g.pop(CURRENT_IN_REQUEST, None)
+
+
+signals.version_published.connect(forget_current_ref)
+signals.version_published_committed.connect(forget_current_ref)
 
 
 def find_published(number: str | None) -> VersionRef | None:
