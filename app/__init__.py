@@ -4,6 +4,7 @@ import os
 from flask import Flask
 
 from app.config import load_config
+from app.database import engine_options
 from app.extensions import csrf, db, login_manager, migrate
 
 BLUEPRINTS = (
@@ -25,6 +26,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(load_config())
     if overrides:
         app.config.update(overrides)
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in app.config:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),

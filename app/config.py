@@ -63,7 +63,6 @@ def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
         "ACCORD_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_dir),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "ACCORD_PUBLIC_API": _flag("ACCORD_PUBLIC_API"),
         "ACCORD_BASE_URL": os.environ.get("ACCORD_BASE_URL", "").rstrip("/"),
         # How long a web process trusts its memo of the current version (0: ask every time).

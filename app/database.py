@@ -15,6 +15,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def engine_options(url: str) -> dict:
+    """PostgreSQL connections are checked before each use (a restarted server drops them); a SQLite
+    file cannot drop a connection, so it is spared that extra statement per request."""
+    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+
+
 def configure_engine_events(app: Flask) -> None:
     """SQLite runs with foreign keys on and WAL; nothing to do for PostgreSQL."""
     with app.app_context():

@@ -72,3 +72,10 @@ def test_production_refusal_from_the_command_line(clean_env, tmp_path):
 def test_public_api_flag(clean_env, tmp_path):
     clean_env.setenv("ACCORD_PUBLIC_API", "1")
     assert load_config(tmp_path)["ACCORD_PUBLIC_API"] is True
+
+
+@pytest.mark.parametrize("url, pings", [("sqlite:///accord.db", False), ("sqlite://", False),
+                                        ("postgresql+psycopg://u@db.example/accord", True)])
+def test_only_server_connections_are_pinged_before_use(url, pings):
+    from app.database import engine_options
+    assert engine_options(url).get("pool_pre_ping", False) is pings
