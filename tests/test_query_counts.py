@@ -217,3 +217,38 @@ def test_the_last_change_is_told_against_the_version_it_superseded(app, two_vers
     change = last_change(current_agreement())
     assert change.previous.number == "1.0.0" and change.summary["changed"] == 1
     assert last_change(agreement_for("1.0.0")) is None  # the first version has nothing before it
+
+
+def _plans_on_versions(db, statements_with_params) -> list[str]:
+    plans = []
+    for statement, parameters in statements_with_params:
+        if "FROM versions" not in statement or "versions.document" in statement:
+            continue
+        rows = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, tuple(parameters))
+        plans.extend(row[-1] for row in rows if "versions" in row[-1])
+    return plans
+
+
+@pytest.mark.parametrize("path, headers", [
+    ("/api/v1/sla", {}), ("/api/v1/sla/versions", {}), ("/glossary?q=lead", {"HX-Request": "true"}),
+    ("/glossary", {}), ("/", {}),
+])
+def test_light_lookups_of_versions_never_read_the_row_holding_the_document(app, db, published, public, login_as,
+                                                                           path, headers):
+    """On SQLite the document is stored inline and sha256 follows it: reading the row walks its
+    megabytes. Lookups by state are answered from the covering index ix_versions_state_refs."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL keeps large values out of line (TOAST): reading a row never walks them")
+    app.config["ACCORD_CURRENT_TTL"] = 0
+    client = login_as("reader")
+    client.get(path, headers=headers)  # warm: the document bytes are cached by their hash
+    seen = []
+    listener = lambda _c, _cu, statement, parameters, *_a: seen.append((statement, parameters))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path, headers=headers).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    plans = _plans_on_versions(db, seen)
+    assert plans, "the request looked a version up"
+    assert all("COVERING INDEX" in plan or "PRIMARY KEY" in plan for plan in plans), plans
