@@ -2,7 +2,7 @@
 import random
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from app.glossary.index import ensure_search_index, rebuild_search_index
 from app.glossary.models import GlossarySearchState, GlossaryTerm
@@ -163,3 +163,59 @@ def test_browsing_ten_thousand_terms_goes_letter_by_letter(ten_thousand_terms, l
     for _ in range(2):  # the second page view reuses the auto-linker built by the first
         response = client.get("/terms/needle")
         assert response.status_code == 200 and b"Needle in the haystack" in response.data
+
+
+def state_reads(db, client, url) -> list[str]:
+    """The statements reading the index's state during one request."""
+    seen = []
+    listener = lambda _c, _cu, statement, *_a: seen.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return [s for s in seen if "glossary_search_state" in s]
+
+
+def test_a_worker_checks_the_index_once_per_ttl(app, db, login_as):
+    app.config["ACCORD_CURRENT_TTL"] = 3600
+    client = login_as("reader")
+    publish_sample("1.0.0")
+    assert state_reads(db, client, "/glossary?q=handover")  # first look: checked (and built)
+    assert state_reads(db, client, "/glossary?q=handover") == []  # same current version: trusted
+
+
+@pytest.mark.parametrize("ttl, found_after_restore", [(0, True), (3600, False)])
+def test_an_index_emptied_behind_the_server_is_rebuilt_once_the_ttl_runs_out(app, db, login_as, ttl,
+                                                                             found_after_restore):
+    app.config["ACCORD_CURRENT_TTL"] = ttl
+    client = login_as("reader")
+    publish_sample("1.0.0")
+    assert b"/terms/handover" in client.get("/glossary?q=handover").data
+    rebuild_search_index(None)  # what an import into a running server's database leaves
+    db.session.commit()
+    found = b"/terms/handover" in client.get("/glossary?q=handover").data
+    assert found is found_after_restore
+
+
+def page_statements(db, client, url) -> list[str]:
+    seen = []
+    listener = lambda _c, _cu, statement, *_a: seen.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return seen
+
+
+def test_letter_counts_and_owning_teams_are_read_once_per_check(app, db, login_as):
+    app.config["ACCORD_CURRENT_TTL"] = 3600
+    client = login_as("reader")
+    publish_sample("1.0.0")
+    first = page_statements(db, client, "/glossary")
+    again = page_statements(db, client, "/glossary")
+    for fragment in ("GROUP BY glossary_terms.letter", "DISTINCT glossary_terms.team"):
+        assert any(fragment in s for s in first) and not any(fragment in s for s in again), fragment
+    assert any("FROM teams" in s for s in again)  # team names may be renamed at any time: always read
+    assert client.get("/glossary").data == client.get("/glossary").data

@@ -5,7 +5,10 @@ inserting only the terms that changed; any glossary request that finds it holdin
 than the current one (after an import, a restore, or a database filled by other means) rebuilds
 it whole, so search never serves stale terms.
 """
+import time
 import unicodedata
+
+from flask import current_app
 
 from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -154,16 +157,47 @@ def _index_is_current(current) -> bool:
     return state is not None and (state.version_id, state.sha256) == (current.id, current.sha256)
 
 
+VERIFIED_KEY = "accord.glossary_index_verified"
+
+
+def _verified_recently(current) -> bool:
+    """Whether this worker saw the index holding `current` less than ACCORD_CURRENT_TTL ago: only a
+    publish changes what it holds, and a publish changes the current version; an import or restore
+    done behind a running server is noticed within that time."""
+    seen = current_app.extensions.get(VERIFIED_KEY)
+    return seen is not None and seen[0] == _identity(current) and time.monotonic() < seen[1]
+
+
+def _remember_verified(current) -> None:
+    ttl = float(current_app.config.get("ACCORD_CURRENT_TTL", 1.0))
+    if ttl > 0:
+        current_app.extensions[VERIFIED_KEY] = (_identity(current), time.monotonic() + ttl, {})
+
+
+def index_facts(current) -> dict:
+    """A memo for facts read from the index (letter counts, owning teams), kept only while this
+    worker trusts the index to hold `current`: it starts empty at each check."""
+    return current_app.extensions[VERIFIED_KEY][2] if _verified_recently(current) else {}
+
+
+def _identity(current) -> tuple | None:
+    return (current.id, current.sha256) if current is not None else None
+
+
 def ensure_search_index():
     """The current version (or None), after making sure the index holds exactly its terms."""
     current = current_version_ref()
+    if _verified_recently(current):
+        return current
     if _index_is_current(current):
+        _remember_verified(current)
         return current
     try:
         _lock_index()
         if not _index_is_current(current):
             rebuild_search_index(current)
         db.session.commit()
+        _remember_verified(current)
     except (IntegrityError, OperationalError):
         # Another worker rebuilt it at the same moment; its index is as good as ours.
         db.session.rollback()

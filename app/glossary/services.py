@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.glossary.index import ensure_search_index
+from app.glossary.index import ensure_search_index, index_facts
 from app.glossary.models import GlossaryTerm
 from app.glossary.search import SearchHit, search_terms
 from app.markdown import render_markdown_html
@@ -76,8 +76,11 @@ def find_terms(query: GlossaryQuery) -> GlossaryListing:
         return listing
     filters = [GlossaryTerm.section == query.section] if query.section else []
     filters += [GlossaryTerm.team == query.team] if query.team else []
-    listing.letter_counts = dict(db.session.execute(
-        select(GlossaryTerm.letter, func.count()).where(*filters).group_by(GlossaryTerm.letter)).all())
+    facts, key = index_facts(version), ("letters", query.section, query.team)
+    if key not in facts:
+        facts[key] = dict(db.session.execute(
+            select(GlossaryTerm.letter, func.count()).where(*filters).group_by(GlossaryTerm.letter)).all())
+    listing.letter_counts = facts[key]
     listing.total = sum(listing.letter_counts.values())
     if listing.total > BROWSE_ALL_LIMIT or query.letter:
         # Thousands of terms on one page help nobody: show one letter at a time.
@@ -92,8 +95,11 @@ def find_terms(query: GlossaryQuery) -> GlossaryListing:
 
 def team_choices() -> list[tuple[str, str]]:
     """(slug, name) of every team that owns a term, plus every known team."""
-    names = dict(db.session.execute(select(Team.slug, Team.name)).all())
-    owners = set(db.session.scalars(select(GlossaryTerm.team).distinct()))
+    names = dict(db.session.execute(select(Team.slug, Team.name)).all())  # admins rename teams at any time
+    facts = index_facts(current_version_ref())
+    if "owners" not in facts:
+        facts["owners"] = frozenset(db.session.scalars(select(GlossaryTerm.team).distinct()))
+    owners = facts["owners"]
     return sorted(((slug, names.get(slug, slug)) for slug in owners | set(names)), key=lambda t: t[1].casefold())
 
 
