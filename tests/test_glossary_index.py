@@ -1,5 +1,7 @@
 """The search index follows the current version: filled when a version is published, rebuilt when behind; fast at 10,000 terms."""
+import html
 import random
+import re
 
 import pytest
 from sqlalchemy import event, func, select, text
@@ -7,6 +9,7 @@ from sqlalchemy import event, func, select, text
 from app.glossary.index import ensure_search_index, rebuild_search_index
 from app.glossary.models import GlossarySearchState, GlossaryTerm
 from app.glossary.search import RESULT_LIMIT, search_terms
+from app.glossary.services import MAX_PAGES, RESULT_PAGE
 from app.models import Entry
 from app.versions.services import approve_version, open_draft, submit_version
 from tests.factories import edit_entry, make_entry, make_published
@@ -150,8 +153,44 @@ def test_search_finds_and_counts_among_ten_thousand_terms(ten_thousand_terms, lo
     response = client.get("/glossary?q=lead", headers={"HX-Request": "true"})
     assert response.status_code == 200 and b"<html" not in response.data
     assert f"{total} terms match".encode() in response.data
-    assert f"the best {RESULT_LIMIT} are shown".encode() in response.data
-    assert response.data.count(b'class="term-name"') == RESULT_LIMIT
+    assert f"the best {RESULT_PAGE} are shown".encode() in response.data
+    assert response.data.count(b'class="term-name"') == RESULT_PAGE
+
+
+@pytest.fixture
+def lead_terms(app, db):
+    """More matches for "lead" than MAX_PAGES pages hold, and one term that only "zanzibar" finds."""
+    entries = [make_entry("terms", f"lead-{i:03d}", f"Lead kind {i:03d}", definition="A kind of lead.")
+               for i in range(RESULT_PAGE * MAX_PAGES + 5)]
+    entries.append(make_entry("terms", "needle", "Needle in the haystack", definition="Rare word: zanzibar."))
+    make_published(entries)
+    ensure_search_index()
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_show_more_adds_a_page_of_results_until_the_last(lead_terms, login_as, htmx):
+    client = login_as("reader")
+    headers = {"HX-Request": "true"} if htmx else {}
+    first = client.get("/glossary?q=lead", headers=headers).data.decode()
+    more = re.search(r'<p class="show-more"><a href="([^"]+)" hx-get="\1"[^>]*>Show 25 more</a>', first)
+    assert more, "a Show more link to the next page"
+    second = client.get(html.unescape(more.group(1)), headers=headers).data.decode()
+    assert second.count('class="term-name"') == 2 * RESULT_PAGE
+    keys = re.findall(r'href="/terms/([^"]+)" class="term-name"', second)
+    assert keys[:RESULT_PAGE] == re.findall(r'href="/terms/([^"]+)" class="term-name"', first)  # same order
+    assert len(set(keys)) == len(keys)
+    assert ("<html" in second) is not htmx
+    last = client.get(f"/glossary?q=lead&pages={MAX_PAGES}", headers=headers).data.decode()
+    assert 'class="show-more"' not in last  # the last page offers no more
+    assert 'class="show-more"' not in client.get("/glossary?q=zanzibar", headers=headers).data.decode()
+
+
+@pytest.mark.parametrize("pages, shown", [("2", 50), ("0", 25), ("-1", 25), ("x", 25), ("999", 25 * MAX_PAGES),
+                                          ("²", 25), ("1" * 50, 25 * MAX_PAGES)])
+def test_the_pages_parameter_is_bounded(lead_terms, login_as, pages, shown):
+    response = login_as("reader").get(f"/glossary?q=lead&pages={pages}", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.data.count(b'class="term-name"') == shown
 
 
 def test_browsing_ten_thousand_terms_goes_letter_by_letter(ten_thousand_terms, login_as):

@@ -18,7 +18,7 @@ from app.extensions import db
 QUERY_MAX_CHARS = 200
 QUERY_MAX_WORDS = 8
 WORD_MAX_CHARS = 64
-RESULT_LIMIT = 50  # search as you type: the best matches, then the total and a hint to narrow
+RESULT_LIMIT = 100  # for callers that ask for no other limit (the glossary page pages by 25)
 SNIPPET_CHARS = 220
 TOKEN = re.compile(r"[^\W_]+")
 ENTITY = r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z]+);"  # what markupsafe.escape writes

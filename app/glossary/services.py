@@ -23,6 +23,8 @@ from app.sla.sections import SECTIONS
 TEAM_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}", re.ASCII)
 LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + ("#",)
 BROWSE_ALL_LIMIT = 400  # more terms than this are listed one letter at a time
+RESULT_PAGE = 25  # search results shown at first, and added by each "Show more"
+MAX_PAGES = 20
 
 
 @dataclass
@@ -32,17 +34,20 @@ class GlossaryQuery:
     section: str | None = None
     team: str | None = None
     letter: str | None = None  # A–Z, or # for names that start otherwise ("other" in URLs)
+    pages: int = 1  # how many pages of search results to show ("Show more" adds one)
 
     @classmethod
     def from_args(cls, args) -> "GlossaryQuery":
         q = " ".join((args.get("q") or "").replace("\x00", "").split())[:200]
+        pages = args.get("pages", "")
+        pages = max(1, min(int(pages), MAX_PAGES)) if pages.isascii() and pages.isdigit() else 1
         section = args.get("section") or None
         team = args.get("team") or None
         letter = (args.get("letter") or "").upper()
         letter = "#" if letter == "OTHER" else letter
         return cls(q=q, section=section if section in SECTIONS else None,
                    team=team if team and TEAM_SLUG.fullmatch(team) else None,
-                   letter=letter if letter in LETTERS else None)
+                   letter=letter if letter in LETTERS else None, pages=pages)
 
     @property
     def filtered(self) -> bool:
@@ -55,6 +60,7 @@ class GlossaryListing:
     version: object = None
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
+    more: int = 0  # how many more hits "Show more" would add (0: no link)
     groups: dict[str, list[GlossaryTerm]] = field(default_factory=dict)
     letter_counts: dict[str, int] = field(default_factory=dict)
     letter: str | None = None  # set when one letter is shown at a time (large glossaries)
@@ -72,7 +78,10 @@ def find_terms(query: GlossaryQuery) -> GlossaryListing:
     if version is None:
         return listing
     if query.q:
-        listing.hits, listing.total = search_terms(query.q, query.section, query.team)
+        listing.hits, listing.total = search_terms(query.q, query.section, query.team,
+                                                   limit=RESULT_PAGE * query.pages)
+        if query.pages < MAX_PAGES:
+            listing.more = min(RESULT_PAGE, listing.total - len(listing.hits))
         return listing
     filters = [GlossaryTerm.section == query.section] if query.section else []
     filters += [GlossaryTerm.team == query.team] if query.team else []
