@@ -89,7 +89,7 @@ def update_search_index(version, sections: dict, previous) -> int:
     fresh = [item for key, item in new.items() if old.get(key) != item]
     _delete_terms(stale)
     count = _insert_terms(fresh)
-    _record_state(version)
+    _record_state(version, state)
     return count
 
 
@@ -139,8 +139,8 @@ def _state() -> GlossarySearchState | None:
     return db.session.get(GlossarySearchState, STATE_ID, populate_existing=True)
 
 
-def _record_state(version) -> None:
-    state = _state()
+def _record_state(version, state: GlossarySearchState | None = None) -> None:
+    state = state or _state()
     if state is None:
         state = GlossarySearchState(id=STATE_ID)
         db.session.add(state)

@@ -108,9 +108,10 @@ def _copy_entries(source: Version, draft: Version) -> None:
     db.session.expire(draft, ["entries"])  # loaded afresh from the rows just written
 
 
-def pending_diff(version: Version, sections: dict | None = None) -> dict | None:
-    """The diff from the current published version to this one; None before the first publish."""
-    current = get_current_version()
+def pending_diff(version: Version, sections: dict | None = None, current: Version | None = None) -> dict | None:
+    """The diff from the current published version (read unless given) to this one; None before the
+    first publish."""
+    current = current or get_current_version()
     if current is None or current.id == version.id:
         return None
     sections = sections if sections is not None else sections_of(version)
@@ -272,14 +273,15 @@ def freeze_and_publish(version: Version, by=None, sections: dict | None = None) 
     stale = [a.team for a in approvals if a.content_hash != digest]
     if stale:
         raise VersionError(f"The content changed after {', '.join(stale)} approved it: send it back.")
-    number, change, breaking = next_number(version, sections)
+    previous = get_current_version()
+    number, change, breaking = _numbering(pending_diff(version, sections, previous))
     if change is None:
         raise VersionError(f"This version changes nothing: it is the same as version {number}.")
-    now, previous = utcnow(), get_current_version()
+    now = utcnow()
     if previous is not None:
         previous.state, previous.superseded_at = SUPERSEDED, now
-        version.based_on = previous
         db.session.flush()  # supersede first: there is never more than one published version
+        version.based_on = previous
     version.number, version.state, version.change = number, PUBLISHED, change
     version.published_at = now
     version.effective_from = version.effective_from or now.date()
