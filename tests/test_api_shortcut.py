@@ -1,11 +1,18 @@
-"""The current document answered before Flask for anonymous readers of a public API: the same
-status, headers and bytes as the API view, and only when nothing but the current version matters."""
+"""The current document answered before Flask (anonymous on a public API, or an API token whose
+use is already recorded): the same status, headers and bytes as the API view, and only when
+nothing but the current version matters."""
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from flask import request_started
+from sqlalchemy import update
 
 from app.api.documents import derived
+from app.api.tokens import create_token, revoke_token
+from app.extensions import db
+from app.models import ApiToken
+from app.models.base import utcnow
 from app.versions.frozen import forget_all
 from app.versions.services import approve_version, open_draft, submit_version
 from tests.factories import edit_entry
@@ -54,10 +61,20 @@ CONDITIONAL = [
 ]
 
 
+@pytest.fixture(params=["anonymous-on-a-public-api", "token-on-a-private-api"])
+def credentials(request, app) -> dict:
+    """What a tool sends: nothing on a public API, or its API token."""
+    if request.param == "anonymous-on-a-public-api":
+        return {}
+    app.config["ACCORD_PUBLIC_API"] = False
+    return {"Authorization": f"Bearer {create_token('tool')[1]}"}
+
+
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 @pytest.mark.parametrize("headers", CONDITIONAL)
-def test_the_shortcut_answers_exactly_as_the_view(app, client, published, method, headers):
+def test_the_shortcut_answers_exactly_as_the_view(app, client, published, credentials, method, headers):
     headers = {k: v.format(etag=f'"{published.sha256}"', sha=published.sha256) for k, v in headers.items()}
+    headers.update(credentials)
     with flask_requests(app) as seen:
         by_flask = client.open("/api/v1/sla", method=method, headers=headers)
     assert seen == ["/api/v1/sla"]
@@ -126,3 +143,52 @@ def test_a_publish_in_this_worker_is_served_at_once(app, client, published, make
     with flask_requests(app) as seen:
         again = client.get("/api/v1/sla", headers={"If-None-Match": response.headers["ETag"]})
     assert seen == [] and again.status_code == 304
+
+
+@pytest.fixture
+def token(app):
+    app.config["ACCORD_PUBLIC_API"] = False
+    return create_token("tool")
+
+
+def test_a_token_is_answered_by_the_shortcut_once_its_use_is_recorded(app, client, published, token):
+    row, plaintext = token
+    headers = {"Authorization": f"Bearer {plaintext}"}
+    with flask_requests(app) as seen:
+        assert client.get("/api/v1/sla", headers=headers).status_code == 200
+    assert seen == ["/api/v1/sla"]  # first use: Flask records it
+    assert db.session.get(ApiToken, row.id, populate_existing=True).last_used_at is not None
+    with flask_requests(app) as seen:
+        assert client.get("/api/v1/sla", headers=headers).data == published.document
+    assert seen == []
+
+
+def test_a_revoked_token_is_refused_at_once(app, client, published, token):
+    row, plaintext = token
+    headers = {"Authorization": f"Bearer {plaintext}"}
+    client.get("/api/v1/sla", headers=headers)
+    assert client.get("/api/v1/sla", headers=headers).status_code == 200  # by the shortcut
+    revoke_token(db.session.get(ApiToken, row.id))
+    response = client.get("/api/v1/sla", headers=headers)
+    assert response.status_code == 401 and response.mimetype == "application/problem+json"
+
+
+def test_a_token_unused_for_a_minute_goes_through_flask_to_record_its_use(app, client, published, token):
+    row, plaintext = token
+    headers = {"Authorization": f"Bearer {plaintext}"}
+    client.get("/api/v1/sla", headers=headers)
+    long_ago = utcnow() - timedelta(minutes=5)
+    db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=long_ago))
+    db.session.commit()
+    with flask_requests(app) as seen:
+        assert client.get("/api/v1/sla", headers=headers).status_code == 200
+    assert seen == ["/api/v1/sla"]
+    assert db.session.get(ApiToken, row.id, populate_existing=True).last_used_at > long_ago
+
+
+@pytest.mark.parametrize("authorization", ["Basic dXNlcjpwYXNz", "Bearer", "Bearer acc_unknown", "bearer  "])
+def test_other_credentials_are_left_to_flask(app, client, published, token, authorization):
+    client.get("/api/v1/sla", headers={"Authorization": f"Bearer {token[1]}"})  # memo and bytes warm
+    with flask_requests(app) as seen:
+        response = client.get("/api/v1/sla", headers={"Authorization": authorization})
+    assert seen == ["/api/v1/sla"] and response.status_code == 401

@@ -1,9 +1,10 @@
 """API tokens: created once, stored as a SHA-256 hash, revoked at once."""
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from app.audit import record_event
 from app.extensions import db
@@ -62,24 +63,46 @@ def find_token(token_id: int) -> ApiToken | None:
     return db.session.get(ApiToken, token_id)
 
 
-def authenticate_token(plaintext: str) -> ApiToken | None:
+@dataclass(frozen=True)
+class AuthenticatedToken:
+    """The token a request presented (what the API needs of it, without an ORM object)."""
+    id: int
+    name: str
+
+
+_TOKENS = ApiToken.__table__.c
+# Built once: checked on every API request that presents a token (a plain Core statement).
+_ACTIVE_BY_HASH = select(_TOKENS.id, _TOKENS.name, _TOKENS.last_used_at).where(
+    _TOKENS.token_hash == bindparam("token_hash"), _TOKENS.revoked_at.is_(None))
+
+
+def authenticate_token(plaintext: str) -> AuthenticatedToken | None:
     """The active token with this plaintext, marking it used; None when unknown or revoked."""
     if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plaintext)))
-    if token is None or token.revoked_at is not None:
+    row = db.session.execute(_ACTIVE_BY_HASH, {"token_hash": hash_token(plaintext)}).first()
+    if row is None:
         return None
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        _mark_used(token, now)
-    return token
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+        _mark_used(row.id, now)
+    return AuthenticatedToken(row.id, row.name)
 
 
-def _mark_used(token: ApiToken, now) -> None:
+def token_recently_used(connection, plaintext: str) -> bool:
+    """Whether this is an active token whose use is already recorded within LAST_USED_RESOLUTION:
+    a request presenting it needs nothing written (app.api.shortcut answers those before Flask)."""
+    if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
+        return False
+    row = connection.execute(_ACTIVE_BY_HASH, {"token_hash": hash_token(plaintext)}).first()
+    return row is not None and row.last_used_at is not None and utcnow() - row.last_used_at < LAST_USED_RESOLUTION
+
+
+def _mark_used(token_id: int, now) -> None:
     """Record use with a conditional UPDATE, so concurrent requests write it once."""
     db.session.execute(
         update(ApiToken)
-        .where(ApiToken.id == token.id,
+        .where(ApiToken.id == token_id,
                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USED_RESOLUTION))
         .values(last_used_at=now)
         .execution_options(synchronize_session=False))
