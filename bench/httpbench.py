@@ -106,8 +106,8 @@ def measure_endpoints(label: str, database_url: str, endpoints: list[Endpoint], 
                     log(f"    {endpoint.name}: not measured ({skipped[source]})")
                     continue
                 headers = _headers(endpoint, base_headers, cookie)
-                if endpoint.body:  # a conditional GET presents the ETag Accord gave for that body
-                    headers["If-None-Match"] = etags[endpoint.body]
+                if endpoint.expect == 304:  # a conditional GET presents the ETag Accord gave for that body
+                    headers["If-None-Match"] = etags[source]
                 problem = _check(app.url, floor.url, endpoint, headers)
                 if problem:
                     results["endpoints"][endpoint.name] = {"skipped": problem}
