@@ -34,8 +34,8 @@ class Endpoint:
 class Settings:
     duration: float = 3.0         # seconds per round of a headline measurement
     rounds: int = 2               # rounds of each headline measurement (app and floor alternate)
-    growth_duration: float = 2.0  # growth points and reported-only figures: one shorter round
-    growth_rounds: int = 1
+    growth_duration: float = 2.0  # growth points and reported-only figures: two shorter rounds
+    growth_rounds: int = 2
     warmup: float = 1.0
     connections: int = 4
     tool: str = "wrk"

@@ -43,7 +43,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def settings_from(args) -> Settings:
     settings = Settings(tool=available_tool(args.loadgen))
     if args.quick:
-        settings = Settings(duration=1, rounds=1, growth_duration=1, warmup=1, tool=settings.tool)
+        settings = Settings(duration=1, rounds=1, growth_duration=1, growth_rounds=1, warmup=1, tool=settings.tool)
     if args.duration:
         settings.duration = args.duration
         settings.growth_duration = min(settings.growth_duration, args.duration)

@@ -265,7 +265,7 @@ class Backend:
         return Endpoint("search", f"/glossary?q={QUERY_WORD}", {"HX-Request": "true"}, signed_in=True)
 
     def _growth(self, endpoint: Endpoint) -> Endpoint:
-        """A growth point or a reported-only figure: one shorter round."""
+        """A growth point or a reported-only figure: shorter rounds."""
         endpoint.duration, endpoint.rounds = self.settings.growth_duration, self.settings.growth_rounds
         return endpoint
 
