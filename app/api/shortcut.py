@@ -77,7 +77,8 @@ class CurrentDocumentShortcut:
         if self._engine is None:
             with self.app.app_context():
                 self._engine = db.engine
-        with self._engine.connect() as connection:
+        # One read, no transaction to open and roll back: on PostgreSQL two round trips fewer.
+        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             return token_recently_used(connection, credentials.strip())
 
 
