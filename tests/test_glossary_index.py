@@ -38,7 +38,8 @@ def test_publishing_fills_the_index_in_the_same_transaction(app, db, make_user):
     assert [hit.key for hit in search_terms("baton")[0]] == ["handover"]  # no rebuild needed first
 
 
-def test_a_version_published_by_other_means_is_indexed_on_the_next_request(login_as, db):
+def test_a_version_published_by_other_means_is_indexed_on_the_next_check(app, login_as, db):
+    app.config["ACCORD_CURRENT_TTL"] = 0  # check on every request (else within the TTL)
     client = login_as("reader")
     publish_sample("1.0.0")  # the factory publishes without the signal, like an import would
     assert db.session.get(GlossarySearchState, 1) is None
@@ -60,6 +61,7 @@ def test_rebuilding_for_nothing_empties_the_index(app, db):
 
 
 def test_the_index_holds_only_the_current_version(app, db):
+    app.config["ACCORD_CURRENT_TTL"] = 0  # the factory publishes without the signal, like an import
     publish_sample("1.0.0")
     ensure_search_index()
     publish_sample("1.1.0", extra=[make_entry("terms", "extra", "Extra")])
@@ -258,3 +260,17 @@ def test_letter_counts_and_owning_teams_are_read_once_per_check(app, db, login_a
         assert any(fragment in s for s in first) and not any(fragment in s for s in again), fragment
     assert any("FROM teams" in s for s in again)  # team names may be renamed at any time: always read
     assert client.get("/glossary").data == client.get("/glossary").data
+
+
+def test_the_publishing_worker_checks_the_index_again_at_once(app, db, login_as, make_user):
+    app.config["ACCORD_CURRENT_TTL"] = 3600
+    client = login_as("reader")
+    publish_sample("1.0.0")
+    assert b"Hand-off" not in client.get("/glossary?q=baton", headers={"HX-Request": "true"}).data
+    editor = make_user("editor", "marketing")
+    draft = open_draft(by=editor)
+    edit_entry(draft, "handover", by=editor, synonyms=["Baton pass"])
+    publish_through_review(db, draft, editor, make_user)
+    page = client.get("/glossary").data
+    assert f"as signed in version {draft.number}".encode() in page  # not the version checked before
+    assert b"/terms/handover" in client.get("/glossary?q=baton", headers={"HX-Request": "true"}).data

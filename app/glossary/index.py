@@ -8,16 +8,16 @@ it whole, so search never serves stale terms.
 import time
 import unicodedata
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app import signals
 from app.extensions import db
 from app.glossary.models import GlossarySearchState, GlossaryTerm
 from app.models.base import utcnow
 from app.reading.documents import current_version_ref, document_for
-from app.signals import version_published
 from app.sla.autolink import first_sentence, markdown_to_text
 
 STATE_ID = 1
@@ -160,35 +160,44 @@ def _index_is_current(current) -> bool:
 VERIFIED_KEY = "accord.glossary_index_verified"
 
 
-def _verified_recently(current) -> bool:
-    """Whether this worker saw the index holding `current` less than ACCORD_CURRENT_TTL ago: only a
-    publish changes what it holds, and a publish changes the current version; an import or restore
-    done behind a running server is noticed within that time."""
+def _trusted_check() -> tuple | None:
+    """(version, deadline, facts) of this worker's last check of the index, while it is trusted:
+    for ACCORD_CURRENT_TTL seconds, as the current version is in the API. Only a publish changes
+    what the index holds, and it does so in its own transaction, so search stays right meanwhile;
+    what a trusted check may lag (by at most the TTL) is the version number shown with it, facts
+    read from the index, and an import or restore done behind a running server."""
     seen = current_app.extensions.get(VERIFIED_KEY)
-    return seen is not None and seen[0] == _identity(current) and time.monotonic() < seen[1]
+    return seen if seen is not None and time.monotonic() < seen[1] else None
 
 
 def _remember_verified(current) -> None:
     ttl = float(current_app.config.get("ACCORD_CURRENT_TTL", 1.0))
     if ttl > 0:
-        current_app.extensions[VERIFIED_KEY] = (_identity(current), time.monotonic() + ttl, {})
+        current_app.extensions[VERIFIED_KEY] = (current, time.monotonic() + ttl, {})
 
 
-def index_facts(current) -> dict:
+def forget_verified(*_args, **_kwargs) -> None:
+    """Receiver of version_published_committed: the worker that publishes checks again at once."""
+    if has_app_context():
+        current_app.extensions.pop(VERIFIED_KEY, None)
+
+
+signals.version_published_committed.connect(forget_verified)
+
+
+def index_facts() -> dict:
     """A memo for facts read from the index (letter counts, owning teams), kept only while this
-    worker trusts the index to hold `current`: it starts empty at each check."""
-    return current_app.extensions[VERIFIED_KEY][2] if _verified_recently(current) else {}
-
-
-def _identity(current) -> tuple | None:
-    return (current.id, current.sha256) if current is not None else None
+    worker trusts its check of the index: it starts empty at each check."""
+    trusted = _trusted_check()
+    return trusted[2] if trusted is not None else {}
 
 
 def ensure_search_index():
     """The current version (or None), after making sure the index holds exactly its terms."""
+    trusted = _trusted_check()
+    if trusted is not None:
+        return trusted[0]
     current = current_version_ref()
-    if _verified_recently(current):
-        return current
     if _index_is_current(current):
         _remember_verified(current)
         return current
@@ -204,7 +213,7 @@ def ensure_search_index():
     return current
 
 
-@version_published.connect
+@signals.version_published.connect
 def index_published_version(sender, sections: dict | None = None, previous=None, **_extra) -> None:
     """Index the version being published, inside its publishing transaction: only the terms that
     changed since the version it supersedes, when the index holds that one."""

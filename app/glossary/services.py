@@ -85,7 +85,7 @@ def find_terms(query: GlossaryQuery) -> GlossaryListing:
         return listing
     filters = [GlossaryTerm.section == query.section] if query.section else []
     filters += [GlossaryTerm.team == query.team] if query.team else []
-    facts, key = index_facts(version), ("letters", query.section, query.team)
+    facts, key = index_facts(), ("letters", query.section, query.team)
     if key not in facts:
         facts[key] = dict(db.session.execute(
             select(GlossaryTerm.letter, func.count()).where(*filters).group_by(GlossaryTerm.letter)).all())
@@ -105,7 +105,7 @@ def find_terms(query: GlossaryQuery) -> GlossaryListing:
 def team_choices() -> list[tuple[str, str]]:
     """(slug, name) of every team that owns a term, plus every known team."""
     names = dict(db.session.execute(select(Team.slug, Team.name)).all())  # admins rename teams at any time
-    facts = index_facts(current_version_ref())
+    facts = index_facts()
     if "owners" not in facts:
         facts["owners"] = frozenset(db.session.scalars(select(GlossaryTerm.team).distinct()))
     owners = facts["owners"]
