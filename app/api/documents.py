@@ -50,7 +50,6 @@ class _WorkerMemo:
         # A published number names the same bytes for ever: remembered without expiry.
         self.by_number = BoundedMemo(NUMBERS_REMEMBERED)
 
-
     def fresh_current(self, now: float) -> "Published | None":
         """The remembered current version while it is trusted, else None."""
         with self.lock:

@@ -9,7 +9,6 @@ import time
 import unicodedata
 
 from flask import current_app, has_app_context
-
 from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
