@@ -36,7 +36,7 @@ serve: migrate
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Not part of `make test`: about 7 minutes on two shared cores; BENCH_ARGS="--database sqlite" or "--quick".
+# Not part of `make test`: about 6 minutes on two shared cores; BENCH_ARGS="--database sqlite" or "--quick".
 bench: install-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
