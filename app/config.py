@@ -3,8 +3,13 @@ import os
 import secrets
 from pathlib import Path
 
+from flask import current_app
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 DEV_KEY_FILE = "dev-secret-key"
+
+
+DEFAULT_CURRENT_TTL = 1.0
 
 
 class ConfigError(RuntimeError):
@@ -66,7 +71,7 @@ def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
         "ACCORD_PUBLIC_API": _flag("ACCORD_PUBLIC_API"),
         "ACCORD_BASE_URL": os.environ.get("ACCORD_BASE_URL", "").rstrip("/"),
         # How long a web process trusts its memo of the current version (0: ask every time).
-        "ACCORD_CURRENT_TTL": _seconds("ACCORD_CURRENT_TTL", 1.0),
+        "ACCORD_CURRENT_TTL": _seconds("ACCORD_CURRENT_TTL", DEFAULT_CURRENT_TTL),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25") or 25),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
@@ -84,3 +89,9 @@ def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
     }
+
+
+def current_ttl() -> float:
+    """Seconds a web process trusts what it last read of the current version and of the glossary
+    index (ACCORD_CURRENT_TTL; 0 reads every time)."""
+    return max(0.0, float(current_app.config.get("ACCORD_CURRENT_TTL", DEFAULT_CURRENT_TTL)))

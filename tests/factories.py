@@ -7,6 +7,7 @@ from app.models import Approval, Entry, Version, VersionState
 from app.models.base import utcnow
 from app.sla.document import build_document, canonical_bytes
 from app.sla.sections import SECTIONS, normalise_fields
+from app.versions.services import approve_version, open_draft, submit_version
 
 
 def make_entry(section: str, key: str, name: str | None = None, team: str = "marketing",
@@ -67,3 +68,19 @@ def edit_entry(version: Version, key: str, by=None, **changes) -> Entry:
     entry.updated_at = utcnow()
     db.session.commit()
     return entry
+
+
+def sign_off(draft: Version, editor, approvers) -> Version:
+    """Submit `draft` and have each approver sign it, as the review page does (the last signature
+    publishes it when every required team has signed)."""
+    submit_version(draft, by=editor)
+    for approver in approvers:
+        approve_version(draft, by=approver)
+    return draft
+
+
+def publish_edit(editor, approvers, key: str, **changes) -> Version:
+    """The next version through the real life cycle, with one entry changed."""
+    draft = open_draft(by=editor)
+    edit_entry(draft, key, by=editor, **changes)
+    return sign_off(draft, editor, approvers)

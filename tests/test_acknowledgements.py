@@ -5,8 +5,8 @@ import io
 import pytest
 
 from app.models import Acknowledgement, Entry
-from app.versions.services import approve_version, open_draft, submit_version
-from tests.factories import edit_entry, make_entry
+from app.versions.services import open_draft
+from tests.factories import edit_entry, make_entry, sign_off
 from tests.test_reading_sample import MQL_DEFINITION_V2, publish_sample
 
 BANNER = b'class="ack-banner'
@@ -27,10 +27,7 @@ def publish_next(make_user, db):
                 db.session.commit()
             else:
                 edit_entry(draft, key, by=editor, **fields)
-        submit_version(draft, editor)
-        for approver in approvers:
-            approve_version(draft, approver)
-        return draft
+        return sign_off(draft, editor, approvers)
 
     return publish
 

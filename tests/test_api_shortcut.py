@@ -14,8 +14,7 @@ from app.extensions import db
 from app.models import ApiToken
 from app.models.base import utcnow
 from app.versions.frozen import forget_all
-from app.versions.services import approve_version, open_draft, submit_version
-from tests.factories import edit_entry
+from tests.factories import publish_edit
 from tests.test_api_support import published, sla_entries  # noqa: F401
 
 
@@ -132,12 +131,8 @@ def test_a_ttl_of_zero_turns_the_shortcut_off(app, client, published):
 def test_a_publish_in_this_worker_is_served_at_once(app, client, published, make_user):
     old_etag = f'"{published.sha256}"'
     assert client.get("/api/v1/sla", headers={"If-None-Match": old_etag}).status_code == 304
-    editor = make_user("editor")
-    draft = open_draft(by=editor)
-    edit_entry(draft, "mql", by=editor, score_threshold=60)
-    submit_version(draft, by=editor)
-    for team in ("marketing", "sales"):
-        approve_version(draft, by=make_user("approver", team))
+    publish_edit(make_user("editor"), [make_user("approver", team) for team in ("marketing", "sales")], "mql",
+                 score_threshold=60)
     response = client.get("/api/v1/sla", headers={"If-None-Match": old_etag})
     assert response.status_code == 200 and response.json["version"] == "1.1.0"
     with flask_requests(app) as seen:

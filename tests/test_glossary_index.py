@@ -11,8 +11,8 @@ from app.glossary.models import GlossarySearchState, GlossaryTerm
 from app.glossary.search import RESULT_LIMIT, search_terms
 from app.glossary.services import MAX_PAGES, RESULT_PAGE
 from app.models import Entry
-from app.versions.services import approve_version, open_draft, submit_version
-from tests.factories import edit_entry, make_entry, make_published
+from app.versions.services import open_draft
+from tests.factories import edit_entry, make_entry, make_published, publish_edit, sign_off
 from tests.test_reading_sample import publish_sample
 
 WORDS = ("lead qualified marketing sales pipeline score nurture handover quote deal stage contact account "
@@ -26,12 +26,8 @@ def indexed_keys(db) -> set[str]:
 def test_publishing_fills_the_index_in_the_same_transaction(app, db, make_user):
     publish_sample("1.0.0")
     ensure_search_index()
-    editor = make_user("editor", "marketing")
-    draft = open_draft(by=editor)
-    edit_entry(draft, "handover", by=editor, synonyms=["Hand-off", "Baton pass"])
-    submit_version(draft, editor)
-    for team in ("marketing", "sales"):
-        approve_version(draft, make_user("approver", team))
+    draft = publish_edit(make_user("editor", "marketing"), approvers(make_user), "handover",
+                         synonyms=["Hand-off", "Baton pass"])
     db.session.expire_all()
     state = db.session.get(GlossarySearchState, 1)
     assert (state.version_id, state.sha256) == (draft.id, draft.sha256)
@@ -75,11 +71,8 @@ def current_sections(db) -> dict:
     return document_for(current_version_ref()).sections
 
 
-def publish_through_review(db, draft, editor, make_user):
-    submit_version(draft, editor)
-    for team in ("marketing", "sales"):
-        approve_version(draft, make_user("approver", team))
-    db.session.expire_all()
+def approvers(make_user) -> list:
+    return [make_user("approver", team) for team in ("marketing", "sales")]
 
 
 def row_ids(db) -> dict[str, int]:
@@ -98,7 +91,8 @@ def test_publishing_rewrites_only_the_terms_that_changed(app, db, make_user):
     added.version_id = draft.id
     db.session.add(added)
     db.session.commit()
-    publish_through_review(db, draft, editor, make_user)
+    sign_off(draft, editor, approvers(make_user))
+    db.session.expire_all()
 
     after = row_ids(db)
     assert set(after) == set(before) - {"hot-lead"} | {"quokka"}
@@ -121,7 +115,8 @@ def test_publishing_rebuilds_an_index_that_holds_another_version(app, db, make_u
     editor = make_user("editor", "marketing")
     draft = open_draft(by=editor)
     edit_entry(draft, "handover", by=editor, synonyms=["Baton pass"])
-    publish_through_review(db, draft, editor, make_user)
+    sign_off(draft, editor, approvers(make_user))
+    db.session.expire_all()
     assert indexed_keys(db) == {entry["key"] for entries in current_sections(db).values() for entry in entries}
     assert [hit.key for hit in search_terms("baton")[0]] == ["handover"]
     state = db.session.get(GlossarySearchState, 1)
@@ -270,7 +265,8 @@ def test_the_publishing_worker_checks_the_index_again_at_once(app, db, login_as,
     editor = make_user("editor", "marketing")
     draft = open_draft(by=editor)
     edit_entry(draft, "handover", by=editor, synonyms=["Baton pass"])
-    publish_through_review(db, draft, editor, make_user)
+    sign_off(draft, editor, approvers(make_user))
+    db.session.expire_all()
     page = client.get("/glossary").data
     assert f"as signed in version {draft.number}".encode() in page  # not the version checked before
     assert b"/terms/handover" in client.get("/glossary?q=baton", headers={"HX-Request": "true"}).data

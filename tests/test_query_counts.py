@@ -11,8 +11,7 @@ from app.api.documents import derived
 from app.extensions import db as _db
 from app.versions.frozen import forget_all
 from app.versions.queries import list_versions
-from app.versions.services import approve_version, open_draft, submit_version
-from tests.factories import edit_entry, make_published
+from tests.factories import make_published, publish_edit
 from tests.test_api_support import published, sla_entries  # noqa: F401
 
 
@@ -51,16 +50,6 @@ def public(app):
 @pytest.fixture
 def approvers(make_user):
     return [make_user("approver", "marketing"), make_user("approver", "sales")]
-
-
-def publish_next(editor, approvers, **changes):
-    """Open a draft, change it, submit it and have every team sign it (the last signature publishes)."""
-    draft = open_draft(by=editor)
-    edit_entry(draft, "mql", by=editor, **changes)
-    submit_version(draft, by=editor)
-    for approver in approvers:
-        approve_version(draft, by=approver)
-    return draft
 
 
 def test_current_document_is_one_light_query_then_none(app, client, db, published, public):
@@ -107,7 +96,7 @@ def test_a_ttl_of_zero_asks_the_database_every_time(app, client, db, published, 
 def test_the_publishing_worker_serves_the_new_version_at_once(app, client, published, public, approvers,
                                                                make_user):
     assert client.get("/api/v1/sla").json["version"] == "1.0.0"  # remembered for ACCORD_CURRENT_TTL
-    publish_next(make_user("editor"), approvers, score_threshold=60)
+    publish_edit(make_user("editor"), approvers, "mql", score_threshold=60)
     response = client.get("/api/v1/sla")
     assert response.json["version"] == "1.1.0"
     assert response.headers["ETag"] != f'"{published.sha256}"'
@@ -138,7 +127,7 @@ def test_another_worker_lags_a_publish_until_its_memo_expires(app, published, pu
                                                               other_worker):
     other = other_worker(ttl=3600).test_client()
     assert other.get("/api/v1/sla").json["version"] == "1.0.0"
-    publish_next(make_user("editor"), approvers, score_threshold=60)
+    publish_edit(make_user("editor"), approvers, "mql", score_threshold=60)
     assert other.get("/api/v1/sla").json["version"] == "1.0.0"  # the publish was in this worker, not that one
     assert other.get("/api/v1/sla/versions/1.1.0").json["version"] == "1.1.0"  # named versions never lag
 
@@ -148,7 +137,7 @@ def test_another_worker_sees_a_publish_once_its_memo_expires(app, published, pub
     ttl = 0.05
     other = other_worker(ttl=ttl).test_client()
     assert other.get("/api/v1/sla").json["version"] == "1.0.0"
-    publish_next(make_user("editor"), approvers, score_threshold=60)
+    publish_edit(make_user("editor"), approvers, "mql", score_threshold=60)
     time.sleep(ttl * 1.5)
     assert other.get("/api/v1/sla").json["version"] == "1.1.0"
 

@@ -16,13 +16,13 @@ from sqlalchemy import select
 
 from app import signals
 from app.api.http import not_found
+from app.config import current_ttl
 from app.extensions import db
 from app.models import Approval, Version, VersionState
 from app.models.content import FROZEN_STATES
 from app.sla.document import isoformat_z
 from app.versions.frozen import BoundedMemo, frozen_bytes, frozen_document
 
-DEFAULT_CURRENT_TTL = 1.0
 NUMBERS_REMEMBERED = 1_024
 
 
@@ -67,11 +67,6 @@ def current_memo(app) -> _WorkerMemo | None:
 def _memo() -> _WorkerMemo:
     memo = current_app.extensions.get(MEMO_KEY)
     return memo if memo is not None else current_app.extensions.setdefault(MEMO_KEY, _WorkerMemo())
-
-
-def current_ttl() -> float:
-    """Seconds a worker trusts its memo of the current version (ACCORD_CURRENT_TTL; 0 disables it)."""
-    return max(0.0, float(current_app.config.get("ACCORD_CURRENT_TTL", DEFAULT_CURRENT_TTL)))
 
 
 def current_published() -> Published:

@@ -84,7 +84,7 @@ def authenticate_token(plaintext: str) -> AuthenticatedToken | None:
     if row is None:
         return None
     now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+    if not _use_recorded(row.last_used_at, now):
         _mark_used(row.id, now)
     return AuthenticatedToken(row.id, row.name)
 
@@ -95,7 +95,12 @@ def token_recently_used(connection, plaintext: str) -> bool:
     if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
         return False
     row = connection.execute(_ACTIVE_BY_HASH, {"token_hash": hash_token(plaintext)}).first()
-    return row is not None and row.last_used_at is not None and utcnow() - row.last_used_at < LAST_USED_RESOLUTION
+    return row is not None and _use_recorded(row.last_used_at, utcnow())
+
+
+def _use_recorded(last_used_at, now) -> bool:
+    """Whether a use at `now` is already covered by the recorded last use."""
+    return last_used_at is not None and now - last_used_at < LAST_USED_RESOLUTION
 
 
 def _mark_used(token_id: int, now) -> None:

@@ -7,12 +7,14 @@ it whole, so search never serves stale terms.
 """
 import time
 import unicodedata
+from typing import Callable
 
 from flask import current_app, has_app_context
 from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app import signals
+from app.config import current_ttl
 from app.extensions import db
 from app.glossary.models import GlossarySearchState, GlossaryTerm
 from app.models.base import utcnow
@@ -170,7 +172,7 @@ def _trusted_check() -> tuple | None:
 
 
 def _remember_verified(current) -> None:
-    ttl = float(current_app.config.get("ACCORD_CURRENT_TTL", 1.0))
+    ttl = current_ttl()
     if ttl > 0:
         current_app.extensions[VERIFIED_KEY] = (current, time.monotonic() + ttl, {})
 
@@ -184,11 +186,16 @@ def forget_verified(*_args, **_kwargs) -> None:
 signals.version_published_committed.connect(forget_verified)
 
 
-def index_facts() -> dict:
-    """A memo for facts read from the index (letter counts, owning teams), kept only while this
-    worker trusts its check of the index: it starts empty at each check."""
+def index_fact(key, read: Callable[[], object]):
+    """A fact read from the index (letter counts, owning teams), remembered only while this worker
+    trusts its check of the index: read afresh after each check."""
     trusted = _trusted_check()
-    return trusted[2] if trusted is not None else {}
+    if trusted is None:
+        return read()
+    facts = trusted[2]
+    if key not in facts:
+        facts[key] = read()
+    return facts[key]
 
 
 def ensure_search_index():

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.glossary.index import ensure_search_index, index_facts
+from app.glossary.index import ensure_search_index, index_fact
 from app.glossary.models import GlossaryTerm
 from app.glossary.search import SearchHit, search_terms
 from app.markdown import render_markdown_html
@@ -85,11 +85,9 @@ def find_terms(query: GlossaryQuery) -> GlossaryListing:
         return listing
     filters = [GlossaryTerm.section == query.section] if query.section else []
     filters += [GlossaryTerm.team == query.team] if query.team else []
-    facts, key = index_facts(), ("letters", query.section, query.team)
-    if key not in facts:
-        facts[key] = dict(db.session.execute(
-            select(GlossaryTerm.letter, func.count()).where(*filters).group_by(GlossaryTerm.letter)).all())
-    listing.letter_counts = facts[key]
+    listing.letter_counts = index_fact(("letters", query.section, query.team), lambda: dict(
+        db.session.execute(select(GlossaryTerm.letter, func.count()).where(*filters).group_by(GlossaryTerm.letter))
+        .all()))
     listing.total = sum(listing.letter_counts.values())
     if listing.total > BROWSE_ALL_LIMIT or query.letter:
         # Thousands of terms on one page help nobody: show one letter at a time.
@@ -105,10 +103,7 @@ def find_terms(query: GlossaryQuery) -> GlossaryListing:
 def team_choices() -> list[tuple[str, str]]:
     """(slug, name) of every team that owns a term, plus every known team."""
     names = dict(db.session.execute(select(Team.slug, Team.name)).all())  # admins rename teams at any time
-    facts = index_facts()
-    if "owners" not in facts:
-        facts["owners"] = frozenset(db.session.scalars(select(GlossaryTerm.team).distinct()))
-    owners = facts["owners"]
+    owners = index_fact("owners", lambda: frozenset(db.session.scalars(select(GlossaryTerm.team).distinct())))
     return sorted(((slug, names.get(slug, slug)) for slug in owners | set(names)), key=lambda t: t[1].casefold())
 
 

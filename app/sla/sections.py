@@ -3,7 +3,7 @@
 Forms, validation, display, the published JSON and its JSON Schema all follow from these
 definitions: adding a field is a change here.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 NAME_MAX = 200
