@@ -21,7 +21,8 @@ from app.extensions import db
 from app.models import Approval, Version, VersionState
 from app.models.content import FROZEN_STATES
 from app.sla.document import isoformat_z
-from app.versions.frozen import BoundedMemo, frozen_bytes, frozen_document
+from app.cache import BoundedMemo
+from app.versions.frozen import frozen_bytes, frozen_document
 
 NUMBERS_REMEMBERED = 1_024
 
