@@ -1,10 +1,10 @@
 """HTTP plumbing of the API: problem errors, JSON bytes with ETags, conditional requests, caching."""
 import hashlib
-import json
 from typing import Callable
 
 from flask import Response, current_app, request
 
+from app.canonical import canonical_json as dump_json  # noqa: F401  (the name the API views use)
 from app.errors import problem
 
 IMMUTABLE_MAX_AGE = 31_536_000  # a year: a published version's bytes never change
@@ -29,11 +29,6 @@ class ApiError(Exception):
 
 def not_found(detail: str) -> ApiError:
     return ApiError(404, "Not Found", detail)
-
-
-def dump_json(data) -> bytes:
-    """Response bytes for derived JSON: stable key order, UTF-8, compact."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def etag_of(data: bytes) -> str:

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, LargeBinary
 
+from app.canonical import canonical_json
+
 FORMAT = "accord-backup"
 FORMAT_VERSION = 1
 FROZEN_STATES = ("published", "superseded")
@@ -25,14 +27,9 @@ class BackupError(ValueError):
     """A backup file that cannot be restored, or a database that refuses it; nothing was changed."""
 
 
-def canonical(content: dict) -> bytes:
-    """Stable bytes of the content: sorted keys, no spaces, UTF-8."""
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 def checksum(content: dict) -> str:
     """SHA-256 hex of the canonical content."""
-    return hashlib.sha256(canonical(content)).hexdigest()
+    return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
 def dump_value(column, value):

@@ -1,7 +1,7 @@
 """The published document: the JSON that tools read, built from a version's entries."""
 import hashlib
-import json
 
+from app.canonical import canonical_json as canonical_bytes
 from app.sla.sections import SECTION_KEYS, SECTIONS, normalise_fields
 
 
@@ -60,11 +60,6 @@ def build_document(version, approvals=(), sections: dict | None = None) -> dict:
         ],
         "sections": sections if sections is not None else sections_dict(version.entries),
     }
-
-
-def canonical_bytes(document: dict) -> bytes:
-    """Stable bytes for a document: sorted keys, no spaces, UTF-8."""
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def document_bytes(version, approvals, sections_bytes: bytes) -> bytes:

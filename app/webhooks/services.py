@@ -1,5 +1,4 @@
 """Webhooks: register, delete, resend, and the outbox rows a publish writes."""
-import json
 import secrets
 import uuid
 from urllib.parse import urlsplit
@@ -9,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from app.audit import record_event
+from app.canonical import canonical_json
 from app.extensions import db
 from app.models import Webhook, WebhookDelivery
 from app.models.base import utcnow
@@ -102,13 +102,9 @@ def version_url(number: str) -> str:
     return (base or "http://localhost") + path
 
 
-def payload_bytes(data: dict) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
 def enqueue_publication(version, **_) -> list[WebhookDelivery]:
     """Add one outbox row per active webhook to the publishing transaction (a rollback drops them)."""
-    body = payload_bytes({"event": EVENT_PUBLISHED, "version": version.number, "sha256": version.sha256,
+    body = canonical_json({"event": EVENT_PUBLISHED, "version": version.number, "sha256": version.sha256,
                           "url": version_url(version.number)})
     deliveries = [WebhookDelivery(webhook_id=hook_id, delivery_id=str(uuid.uuid4()), event=EVENT_PUBLISHED,
                                   payload=body, status="pending", attempts=0, next_attempt_at=utcnow())
