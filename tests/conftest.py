@@ -1,12 +1,13 @@
 """Fixtures: app, client, runner, db, users and sign-in, a live server and Chromium.
 
 The suite runs on a fresh SQLite file per test by default, and on PostgreSQL when
-TEST_DATABASE_URL is set: a database of its own is created for the run and emptied after
-each test. Either way the schema comes from the migrations, as in production.
+TEST_DATABASE_URL is set: a database of its own is created for each test process (each
+pytest-xdist worker) and emptied after each test. Either way the schema comes from the
+migrations, as in production. Nothing is shared between workers: files live under each
+worker's tmp_path and live servers listen on ports the system hands out.
 """
 import os
 import shutil
-import socket
 import threading
 import uuid
 from pathlib import Path
@@ -55,7 +56,8 @@ def postgres_url():
         yield None
         return
     server = make_url(_driver_url(TEST_DATABASE_URL))
-    name = f"accord_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"accord_test_{worker}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -99,8 +101,12 @@ def _truncate_all(url: str) -> None:
 
 @pytest.fixture
 def app_config():
-    """Config overrides for the app fixture; a test may change it before using `app`."""
-    return {"TESTING": True, "WTF_CSRF_ENABLED": False, "SERVER_NAME": None}
+    """Config overrides for the app fixture; a module may override it (`{**app_config, ...}`).
+
+    No background webhook pass after a publish: it would outlive the test's database (the
+    webhook tests turn it on where they test it)."""
+    return {"TESTING": True, "WTF_CSRF_ENABLED": False, "SERVER_NAME": None,
+            "WEBHOOKS_DELIVER_AFTER_PUBLISH": False}
 
 
 @pytest.fixture
@@ -165,6 +171,25 @@ def sign_in(client, user) -> None:
 
 
 @pytest.fixture
+def approvers(make_user) -> list:
+    """One approver of each team whose signature publishes: marketing, then sales."""
+    return [make_user("approver", "marketing"), make_user("approver", "sales")]
+
+
+@pytest.fixture
+def people(make_user, approvers) -> dict:
+    """The cast of the version life cycle, by part: editors and approvers of both teams, a reader, an admin."""
+    return {
+        "editor": make_user("editor", "marketing"),
+        "sales_editor": make_user("editor", "sales"),
+        "marketing_approver": approvers[0],
+        "sales_approver": approvers[1],
+        "reader": make_user("reader", "sales"),
+        "admin": make_user("admin", "sales"),
+    }
+
+
+@pytest.fixture
 def login_as(app, make_user):
     """login_as(role, team="marketing") -> a test client signed in as a new user of that role."""
     def login(role="reader", team="marketing", **kwargs):
@@ -179,12 +204,6 @@ def login_as(app, make_user):
 
 # --- a real server and a real browser -------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(database_url):
     """The app served over HTTP on 127.0.0.1 in a thread, CSRF on, as in production."""
@@ -192,12 +211,12 @@ def live_server(database_url):
     with app.app_context():
         from app.admin.services import ensure_core_teams
         ensure_core_teams()
-    port = _free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    # Port 0: the system picks a free port as it binds, so parallel workers never race for one.
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.app = app
-    server.url = f"http://127.0.0.1:{port}"
+    server.url = f"http://127.0.0.1:{server.server_port}"
     yield server
     server.shutdown()
     thread.join(timeout=5)
@@ -232,7 +251,7 @@ def pytest_runtest_makereport(item, call):
     if report.when != "call" or not report.failed or "page" not in item.funcargs:
         return
     page = item.funcargs["page"]
-    out = Path(item.config.rootpath) / "test-results" / item.name.replace("/", "_")
+    out = Path(item.config.rootpath) / "test-results" / item.nodeid.replace("::", ".").replace("/", "_")
     out.mkdir(parents=True, exist_ok=True)
     try:
         page.screenshot(path=str(out / "screenshot.png"), full_page=True)

@@ -279,12 +279,6 @@ def test_route_access(app, make_user, endpoint, method, rule):
 QUIET = {"WEBHOOKS_DELIVER_AFTER_PUBLISH": False}
 
 
-@pytest.fixture
-def app_config():
-    """The conftest defaults, without background webhook delivery."""
-    return {"TESTING": True, "WTF_CSRF_ENABLED": False, "SERVER_NAME": None, **QUIET}
-
-
 UNSAFE = [(e, m, r) for e, m, r in RULES if m in ("POST", "PUT", "PATCH", "DELETE") and not r.startswith("/api/")]
 
 

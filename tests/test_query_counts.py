@@ -35,21 +35,10 @@ def loads_document(statements: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def app_config(app_config):
-    """No background webhook pass after a publish: it would outlive the test's database."""
-    return {**app_config, "WEBHOOKS_DELIVER_AFTER_PUBLISH": False}
-
-
-@pytest.fixture
 def public(app):
     app.config["ACCORD_PUBLIC_API"] = True
     forget_all()  # the caches keyed by hashes are per process: start each count from nothing
     derived.clear()
-
-
-@pytest.fixture
-def approvers(make_user):
-    return [make_user("approver", "marketing"), make_user("approver", "sales")]
 
 
 def test_current_document_is_one_light_query_then_none(app, client, db, published, public):

@@ -12,12 +12,6 @@ from tests.factories import edit_entry, make_entry, make_published
 ROUNDS = 4
 
 
-@pytest.fixture
-def app_config(app_config):
-    """No background webhook pass after a publish: it would outlive the test's database."""
-    return {**app_config, "WEBHOOKS_DELIVER_AFTER_PUBLISH": False}
-
-
 def run_together(app, calls):
     """Run each (function, user id, version id) in its own thread and app context, released at once."""
     barrier = threading.Barrier(len(calls))

@@ -11,12 +11,6 @@ from tests.factories import edit_entry, make_entry, make_published
 
 
 @pytest.fixture
-def app_config(app_config):
-    """No background webhook pass after a publish: it would outlive the test's database."""
-    return {**app_config, "WEBHOOKS_DELIVER_AFTER_PUBLISH": False}
-
-
-@pytest.fixture
 def people(make_user):
     return {"editor": make_user("editor", "marketing"),
             "approvers": [make_user("approver", "marketing"), make_user("approver", "sales")]}
