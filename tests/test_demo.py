@@ -3,6 +3,7 @@ import json
 from datetime import date
 
 import pytest
+from jsonschema import Draft202012Validator, FormatChecker
 from sqlalchemy import func, select
 
 from app.demo import create_demo_users
@@ -13,12 +14,7 @@ from app.models import Approval, AuditEvent, Entry, User, Version
 from app.sla.diff import compare_documents
 from app.versions.services import (approval_refusal, approve_version, document_of, get_current_version,
                                    get_open_version, next_number, submit_version)
-
-
-@pytest.fixture
-def app_config(app_config):
-    """No background webhook pass after a publish: it would outlive the test's database."""
-    return {**app_config, "WEBHOOKS_DELIVER_AFTER_PUBLISH": False}
+from tests.test_demo_content import DEMO_CONTENT_SHA256
 
 
 def user(email_start: str) -> User:
@@ -56,6 +52,25 @@ def test_flask_demo_publishes_1_0_0_and_opens_a_draft(app, runner):
     assert added == {c["entry"]["key"] for c in DRAFT_CHANGES if c["op"] == "add"}
     assert changed == {c["key"] for c in DRAFT_CHANGES if c["op"] == "update"}
     assert next_number(draft) == ("1.1.0", "minor", [])
+
+
+def test_the_published_demo_validates_against_the_published_schema(app, runner, login_as):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    reader = login_as("reader")
+    schema = reader.get("/api/v1/schema").json
+    answer = reader.get("/api/v1/sla")
+    assert answer.status_code == 200
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    assert [error.message for error in validator.iter_errors(answer.json)] == []
+    assert answer.data == get_current_version().document
+
+
+def test_the_demo_approvers_sign_the_pinned_demo_content(app, runner):
+    """Moving the demo into data files, or any other refactoring, must not change what is published."""
+    runner.invoke(args=["demo"])
+    current = get_current_version()
+    signed = _db.session.scalars(select(Approval.content_hash).where(Approval.version_id == current.id)).all()
+    assert signed == [DEMO_CONTENT_SHA256] * 2
 
 
 def test_the_demo_draft_is_edited_by_the_demo_editors(app, runner):

@@ -1,9 +1,16 @@
-"""The demo SLA content: complete, valid against the section registry, and a minor next draft."""
+"""The demo SLA data: complete, valid against the section registry and the published JSON Schema,
+and a minor next draft."""
+import copy
+import hashlib
 import re
 
 import pytest
+from jsonschema import Draft202012Validator, FormatChecker
 
-from app.demo.content import DRAFT_CHANGES, PUBLISHED
+from app.demo.content import DRAFT_CHANGES, PUBLISHED, DemoDataError, read_draft_changes, read_published
+from app.demo.loader import DemoContentError, entry_from_item
+from app.sla.document import canonical_bytes, sections_dict
+from app.sla.schema import document_schema
 from app.sla.sections import (
     DEFINITION_MAX, KEY_PATTERN, LIST_MAX_ITEMS, LONGTEXT_MAX, NAME_MAX, PROSE_BASE_FIELDS,
     SECTION_KEYS, SECTIONS, TEXT_MAX, Field, Section,
@@ -17,6 +24,10 @@ ALL_ENTRIES = [(section, entry) for section, entries in PUBLISHED.items() for en
 ADDED = [(change["section"], change["entry"]) for change in DRAFT_CHANGES if change["op"] == "add"]
 UPDATES = [change for change in DRAFT_CHANGES if change["op"] == "update"]
 PUBLISHED_KEYS = {section: {e["key"] for e in entries} for section, entries in PUBLISHED.items()}
+
+# SHA-256 of the demo 1.0.0's canonical sections: what its approvers sign, and all of its published
+# bytes but the dates. A deliberate change to the demo data changes it; update it then.
+DEMO_CONTENT_SHA256 = "23420cdb8f568af490888fe099ff0ba4e857a155a252c6b8551913cd577e5683"
 
 
 def by_key(section: str) -> dict[str, dict]:
@@ -350,3 +361,80 @@ def test_publishing_the_draft_makes_a_minor_version():
                        if n not in PROSE_BASE_FIELDS and not section.field(n).is_prose]
     assert structured == []
     assert ADDED
+
+
+# The data as the document it publishes
+
+
+def published_sections(published: dict[str, list[dict]]) -> dict:
+    """The `sections` of the document that loading `published` publishes, built as the loader builds entries."""
+    entries = [entry_from_item(section, item, position)
+               for section, items in published.items() for position, item in enumerate(items, start=1)]
+    return sections_dict(entries)
+
+
+def with_draft_changes(published: dict[str, list[dict]], changes: list[dict]) -> dict[str, list[dict]]:
+    """The content of the next version: the published data with the draft's additions and updates."""
+    content = copy.deepcopy(published)
+    for change in changes:
+        if change["op"] == "add":
+            content[change["section"]].append(change["entry"])
+        else:
+            entry = next(e for entries in content.values() for e in entries if e["key"] == change["key"])
+            entry.update(change["changes"])
+    return content
+
+
+def schema_errors(number: str, sections: dict) -> list[str]:
+    """Why a document with these sections fails the published JSON Schema (dates and approvals as publishing sets them)."""
+    document = {"version": number, "published_at": "2026-12-01T12:00:00Z", "effective_from": "2026-12-01",
+                "title": "Sales & Marketing SLA", "sections": sections,
+                "approvals": [{"team": team, "by": f"{team.title()} Approver", "at": "2026-12-01T12:00:00Z"}
+                              for team in TEAMS]}
+    validator = Draft202012Validator(document_schema(), format_checker=FormatChecker())
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def test_the_demo_as_published_validates_against_the_schema():
+    assert schema_errors("1.0.0", published_sections(PUBLISHED)) == []
+
+
+def test_the_next_draft_as_published_validates_against_the_schema():
+    assert schema_errors("1.1.0", published_sections(with_draft_changes(PUBLISHED, DRAFT_CHANGES))) == []
+
+
+def test_the_schema_check_catches_a_bad_entry():
+    broken = copy.deepcopy(PUBLISHED)
+    broken["deal_stages"][0]["probability"] = "high"
+    assert any("probability" in error for error in schema_errors("1.0.0", published_sections(broken)))
+
+
+def test_the_demo_content_is_the_one_approvers_sign():
+    assert hashlib.sha256(canonical_bytes(published_sections(PUBLISHED))).hexdigest() == DEMO_CONTENT_SHA256
+
+
+# Reading the data files
+
+
+def test_a_new_section_file_is_read_after_the_registry_sections(tmp_path):
+    (tmp_path / "terms.json").write_text('[{"key": "a"}]', encoding="utf-8")
+    (tmp_path / "commitments.json").write_text('[{"key": "b"}]', encoding="utf-8")
+    (tmp_path / "adherence.json").write_text('[{"key": "c"}]', encoding="utf-8")
+    assert list(read_published(tmp_path)) == ["commitments", "terms", "adherence"]
+
+
+def test_a_section_the_registry_does_not_know_is_refused_by_name():
+    with pytest.raises(DemoContentError, match="'adherence'"):
+        entry_from_item("adherence", {"key": "c", "name": "C", "team": "sales"}, 1)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('[{"key": "a"},]', "Expecting value"),
+    ('{"key": "a"}', "expected a JSON list of objects"),
+    ('["a"]', "expected a JSON list of objects"),
+])
+def test_a_malformed_data_file_is_refused_with_its_name(tmp_path, text, problem):
+    path = tmp_path / "draft.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DemoDataError, match=rf"^draft\.json: .*{problem}"):
+        read_draft_changes(path)

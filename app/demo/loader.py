@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.audit import record_event
+from app.demo import DEMO_DOMAIN
 from app.extensions import db
 from app.models import Entry, User, Version
 from app.models.base import utcnow
@@ -16,7 +17,6 @@ from app.sla.document import entry_to_dict
 from app.sla.sections import SECTIONS, normalise_fields
 from app.versions.services import add_approval, add_draft, mark_submitted
 
-DEMO_DOMAIN = "demo.example.com"
 BASE_ATTRIBUTES = ("name", "team", "definition", "position", "deprecated", "superseded_by")
 
 
@@ -28,7 +28,7 @@ def load_demo_content(published: dict | None = None, draft_changes: list | None 
     """Publish the demo SLA as 1.0.0 and open the next draft; False (nothing done) if a version exists."""
     # Published versions are kept for ever, so the demo is never loaded over them.
     if published is None or draft_changes is None:
-        from app.demo.content import DRAFT_CHANGES, PUBLISHED
+        from app.demo.content import DRAFT_CHANGES, PUBLISHED  # read from app/demo/data on first use
         published = PUBLISHED if published is None else published
         draft_changes = DRAFT_CHANGES if draft_changes is None else draft_changes
     if db.session.scalar(select(func.count()).select_from(Version)):
@@ -91,17 +91,23 @@ def _open_next_draft(current: Version, changes: list, people: dict) -> Version:
     return draft
 
 
-def _add_entry(version: Version, section_key: str, item: dict, position: int, people: dict) -> Entry:
+def entry_from_item(section_key: str, item: dict, position: int) -> Entry:
+    """An unsaved entry from one item of the demo data (tests build the published document with it)."""
     section = SECTIONS.get(section_key)
     if section is None:
         raise DemoContentError(f"Unknown section '{section_key}' in the demo content.")
+    return Entry(section=section_key, key=item["key"], name=item["name"], team=item["team"],
+                 definition=item.get("definition", ""),
+                 position=item.get("position", position) if section.ordered else 0,
+                 deprecated=bool(item.get("deprecated", False)), superseded_by=item.get("superseded_by"),
+                 fields=normalise_fields(section, item), revision=1)
+
+
+def _add_entry(version: Version, section_key: str, item: dict, position: int, people: dict) -> Entry:
+    entry = entry_from_item(section_key, item, position)
+    section = SECTIONS[section_key]
     editor = _editor_for(item["team"], people)
-    entry = Entry(section=section_key, key=item["key"], name=item["name"], team=item["team"],
-                  definition=item.get("definition", ""),
-                  position=item.get("position", position) if section.ordered else 0,
-                  deprecated=bool(item.get("deprecated", False)), superseded_by=item.get("superseded_by"),
-                  fields=normalise_fields(section, item), revision=1, updated_at=utcnow(),
-                  updated_by_id=editor.id)
+    entry.updated_at, entry.updated_by_id = utcnow(), editor.id
     version.entries.append(entry)
     if version.based_on is not None:  # entries of the first version come with the version itself
         db.session.flush()
