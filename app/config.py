@@ -1,6 +1,7 @@
 """Configuration read from the environment (12-factor)."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -16,8 +17,9 @@ class ConfigError(RuntimeError):
     """The environment does not describe a runnable deployment."""
 
 
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+def _flag(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    return raw in {"1", "true", "yes", "on"} if raw else default
 
 
 def _database_url(instance_dir: Path) -> str:
@@ -48,6 +50,29 @@ def _seconds(name: str, default: float) -> float:
         raise ConfigError(f"{name} must be a number of seconds, not {raw!r}.") from error
 
 
+def _base_url(production: bool) -> str:
+    """ACCORD_BASE_URL, checked; production builds every external link from it, so needs it."""
+    from app.urls import base_url_problem
+
+    url = os.environ.get("ACCORD_BASE_URL", "").strip().rstrip("/")
+    if not url and production:
+        raise ConfigError("ACCORD_ENV=production needs ACCORD_BASE_URL: the portal's address as people and "
+                          "tools reach it (for example https://accord.example.com).")
+    problem = base_url_problem(url) if url else None
+    if problem:
+        raise ConfigError(problem)
+    return url
+
+
+def _hops(name: str) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return 0
+    if not raw.isascii() or not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number of proxies (0 or more), not {raw!r}.")
+    return int(raw)
+
+
 def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ.get("ACCORD_ENV", "development").strip() or "development"
@@ -69,7 +94,11 @@ def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_dir),
         "ACCORD_PUBLIC_API": _flag("ACCORD_PUBLIC_API"),
-        "ACCORD_BASE_URL": os.environ.get("ACCORD_BASE_URL", "").rstrip("/"),
+        "ACCORD_BASE_URL": _base_url(production),
+        "ACCORD_WEBHOOK_ALLOW_PRIVATE": _flag("ACCORD_WEBHOOK_ALLOW_PRIVATE"),
+        "WEBHOOKS_DELIVER_AFTER_PUBLISH": _flag("WEBHOOKS_DELIVER_AFTER_PUBLISH", default=True),
+        "WEBHOOK_TIMEOUT_SECONDS": _seconds("WEBHOOK_TIMEOUT_SECONDS", 5.0),
+        "WEBHOOK_RETRY_BASE_SECONDS": _seconds("WEBHOOK_RETRY_BASE_SECONDS", 60.0),
         # How long a web process trusts its memo of the current version (0: ask every time).
         "ACCORD_CURRENT_TTL": _seconds("ACCORD_CURRENT_TTL", DEFAULT_CURRENT_TTL),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
@@ -78,6 +107,7 @@ def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "accord@localhost"),
+        "MAIL_TIMEOUT": _seconds("MAIL_TIMEOUT", 10.0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -86,7 +116,13 @@ def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # Proxies in front of the app whose X-Forwarded-For and -Proto are believed (0: none).
+        "ACCORD_TRUSTED_PROXIES": _hops("ACCORD_TRUSTED_PROXIES"),
+        # Sign-in throttling: failures per (account, address) and per address, then a doubling delay.
         "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_DELAY_SECONDS": 5,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
     }
 
