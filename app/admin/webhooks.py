@@ -13,7 +13,7 @@ from app.models import Webhook, WebhookDelivery
 from app.webhooks.sender import MAX_ATTEMPTS, kick
 from app.webhooks.services import (
     SECRET_MAX, SECRET_MIN, URL_MAX, WebhookError, create_webhook, delete_webhook, list_webhooks,
-    recent_deliveries, resend_delivery, url_problem,
+    private_addresses_allowed, recent_deliveries, resend_delivery, url_problem,
 )
 
 
@@ -25,7 +25,7 @@ class WebhookForm(FlaskForm):
     submit = SubmitField("Register webhook")
 
     def validate_url(self, field):
-        problem = url_problem((field.data or "").strip())
+        problem = url_problem((field.data or "").strip(), private_addresses_allowed())
         if problem:
             raise ValidationError(problem)
 

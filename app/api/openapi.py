@@ -1,13 +1,14 @@
 """The OpenAPI 3.1 description of the API, with paths taken from the URL map so they cannot drift."""
 import re
 
-from flask import current_app, request
+from flask import current_app
 
 from app.api import bp
 from app.api.http import IMMUTABLE_MAX_AGE, is_public
 from app.api.openapi_schemas import REF, component_schemas
 from app.sla.scoring import SEMANTICS
 from app.sla.sections import SECTION_KEYS
+from app.urls import base_url
 
 _PROBLEM = {"application/problem+json": {"schema": {"$ref": REF + "Problem"}}}
 _CACHING_HEADERS = {
@@ -136,8 +137,7 @@ def _paths() -> dict:
 
 
 def _server_url() -> str:
-    base = current_app.config.get("ACCORD_BASE_URL") or request.url_root.rstrip("/")
-    return base + bp.url_prefix
+    return base_url() + bp.url_prefix
 
 
 def _webhooks() -> dict:
@@ -147,7 +147,13 @@ def _webhooks() -> dict:
     headers = [{"name": name, "in": "header", "required": True, "schema": {"type": "string"}, "description": text}
                for name, text in (("X-Accord-Event", "sla.published"),
                                   ("X-Accord-Delivery", "A unique id per delivery; the same on retries."),
-                                  ("X-Accord-Signature", "sha256=<hex HMAC-SHA256 of the raw body with the secret>"))]
+                                  ("X-Accord-Signature", "t=<unix seconds>,v1=<hex HMAC-SHA256, with the secret, of "
+                                                         "'<t>.' followed by the raw body>; refuse a t more than "
+                                                         "5 minutes away from your clock."))]
+    headers.append({"name": "X-Accord-Signature-256", "in": "header", "required": True, "deprecated": True,
+                    "schema": {"type": "string"},
+                    "description": "sha256=<hex HMAC-SHA256 of the raw body alone>: replayable; "
+                                   "until the next release only."})
     return {"slaPublished": {"post": {
         "summary": "A version was published",
         "description": "Sent to every registered URL after a publish commits; a non-2xx answer or a 5 s "

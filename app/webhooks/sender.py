@@ -2,30 +2,40 @@
 
 Any number of workers may run at once: a worker claims due rows (FOR UPDATE SKIP LOCKED on
 PostgreSQL, and a compare-and-set of next_attempt_at everywhere) and leases them while it sends.
+Each send is recorded in a transaction of its own, so one receiver's answer can neither stop the
+others of its batch nor go uncounted.
 """
 import hashlib
 import hmac
 import http.client
+import logging
+import ssl
 import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from http import HTTPStatus
 
+import click
 from flask import Flask, current_app
 from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Webhook, WebhookAttempt, WebhookDelivery
 from app.models.base import utcnow
+from app.webhooks import addresses
 
+log = logging.getLogger("accord.webhooks")
 MAX_ATTEMPTS = 7  # the first try and six retries, 1 + 2 + 4 + 8 + 16 + 32 minutes apart: about an hour
 DEFAULT_RETRY_BASE_SECONDS = 60
 DEFAULT_TIMEOUT_SECONDS = 5
 LEASE = timedelta(minutes=2)  # longer than any send; a crashed worker's claim lapses after it
 BATCH = 20
 USER_AGENT = "Accord-Webhooks/1"
+ERROR_MAX = 500
+NOT_STORED = "The attempt's outcome could not be stored."
 
 
 @dataclass(frozen=True)
@@ -39,15 +49,30 @@ class Outgoing:
     payload: bytes
 
 
-def signature(secret: str, body: bytes) -> str:
-    """The X-Accord-Signature value: sha256=<hex HMAC-SHA256 of the raw body>."""
+def signature_header(secret: str, body: bytes, timestamp: int) -> str:
+    """X-Accord-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body>, so a replay shows its age."""
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def body_signature(secret: str, body: bytes) -> str:
+    """Deprecated X-Accord-Signature-256: sha256=<hex HMAC-SHA256 of the body alone> (replayable)."""
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
 def retry_delay(failed_attempts: int) -> timedelta:
-    """1, 2, 4, 8, 16, 32 minutes after the 1st … 6th failure (the base is configurable for tests)."""
+    """1, 2, 4, 8, 16, 32 minutes after the 1st … 6th failure (WEBHOOK_RETRY_BASE_SECONDS is the first)."""
     base = current_app.config.get("WEBHOOK_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS)
     return timedelta(seconds=base * 2 ** (failed_attempts - 1))
+
+
+def storable_text(text: str | None, limit: int = ERROR_MAX) -> str | None:
+    """Text every database stores: no NUL or other control characters, no lone surrogates, bounded."""
+    if text is None:
+        return None
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    cleaned = "".join(c if c.isprintable() else " " for c in text).strip()
+    return cleaned[:limit - 1] + "…" if len(cleaned) > limit else cleaned
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -55,28 +80,77 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # a redirect is an answer other than 2xx: logged and retried, never followed
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def _checked_connection(base: type, allow_private: bool) -> type:
+    """An http.client connection class that connects only to addresses the rules allow."""
+    class CheckedConnection(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = lambda address, timeout, source=None: addresses.connect(
+                address, timeout, source, allow_private=allow_private)
+
+    return CheckedConnection
 
 
-def post(outgoing: Outgoing, timeout: float) -> tuple[int | None, str | None]:
-    """POST the signed payload; the status code (None when no answer) and an error text."""
+def _opener(allow_private: bool) -> urllib.request.OpenerDirector:
+    http_connection = _checked_connection(http.client.HTTPConnection, allow_private)
+    https_connection = _checked_connection(http.client.HTTPSConnection, allow_private)
+
+    class CheckedHTTP(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(http_connection, req)
+
+    class CheckedHTTPS(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(https_connection, req, context=self._context)
+
+    # No proxy: the checked address must be the one connected to.
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects, CheckedHTTP, CheckedHTTPS)
+
+
+_openers = {allow: _opener(allow) for allow in (False, True)}
+
+
+def describe_failure(error: BaseException) -> str:
+    """A generic account of a send that got no HTTP answer: never what (if anything) answered."""
+    reason = getattr(error, "reason", None)
+    cause = reason if isinstance(reason, BaseException) else error
+    if isinstance(cause, addresses.ForbiddenAddress):
+        return "Not sent: " + addresses.FORBIDDEN
+    if isinstance(cause, TimeoutError) or "timed out" in str(cause):
+        return "No answer: timed out."
+    if isinstance(cause, ConnectionRefusedError):
+        return "No answer: connection refused."
+    if isinstance(cause, OSError) and type(cause).__name__ == "gaierror":
+        return "No answer: the host name did not resolve."
+    if isinstance(cause, ssl.SSLError):
+        return "No answer: the TLS handshake or certificate check failed."
+    if isinstance(cause, http.client.HTTPException):
+        return "No answer: the reply was not valid HTTP."
+    return "No answer: the connection failed."
+
+
+def post(outgoing: Outgoing, timeout: float, allow_private: bool = False) -> tuple[int | None, str | None]:
+    """POST the signed payload; the status code (None when no answer) and a generic error text."""
     request = urllib.request.Request(outgoing.url, data=outgoing.payload, method="POST", headers={
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "X-Accord-Event": outgoing.event,
         "X-Accord-Delivery": outgoing.delivery_id,
-        "X-Accord-Signature": signature(outgoing.secret, outgoing.payload),
+        "X-Accord-Signature": signature_header(outgoing.secret, outgoing.payload, int(time.time())),
+        "X-Accord-Signature-256": body_signature(outgoing.secret, outgoing.payload),
     })
     try:
-        with _opener.open(request, timeout=timeout) as response:
+        with _openers[allow_private].open(request, timeout=timeout) as response:
             response.read(65_536)
             return response.status, None
     except urllib.error.HTTPError as error:
         error.close()
-        return error.code, f"HTTP {error.code} {error.reason}"
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
-        reason = getattr(error, "reason", None) or error
-        return None, f"{type(error).__name__}: {reason}"[:2000]
+        try:  # the standard phrase, not the receiver's: its words are not ours to store or show
+            return error.code, f"HTTP {error.code} {HTTPStatus(error.code).phrase}"
+        except ValueError:
+            return error.code, f"HTTP {error.code}"
+    except Exception as error:  # no answer: every kind is an attempt, logged and retried
+        return None, describe_failure(error)
 
 
 def claim_due(now: datetime, limit: int = BATCH) -> list[Outgoing]:
@@ -115,8 +189,9 @@ def record_attempt(outgoing: Outgoing, status_code: int | None, error: str | Non
         db.session.rollback()
         return None
     ok = status_code is not None and 200 <= status_code < 300
+    text = None if ok else storable_text(error or f"HTTP {status_code}")
     db.session.add(WebhookAttempt(delivery_id=delivery.id, at=now, status_code=status_code,
-                                  error=None if ok else (error or f"HTTP {status_code}"), duration_ms=duration_ms))
+                                  error=text, duration_ms=duration_ms))
     delivery.attempts += 1
     if ok:
         delivery.status, delivery.delivered_at = "delivered", now
@@ -128,17 +203,40 @@ def record_attempt(outgoing: Outgoing, status_code: int | None, error: str | Non
     return delivery
 
 
+def send_one(outgoing: Outgoing, timeout: float, allow_private: bool, now: datetime | None) -> None:
+    """Send one delivery and count the attempt, whatever the receiver answered."""
+    started = time.monotonic()
+    status_code, error = post(outgoing, timeout, allow_private)
+    duration_ms = int((time.monotonic() - started) * 1000)
+    try:
+        record_attempt(outgoing, status_code, error, duration_ms, now or utcnow())
+    except Exception as failure:
+        db.session.rollback()
+        log.error("Webhook delivery %s: could not store the attempt (%s); storing it without its details",
+                  outgoing.delivery_id, one_line(failure))
+        record_attempt(outgoing, status_code, NOT_STORED, duration_ms, now or utcnow())
+
+
+def one_line(error: BaseException) -> str:
+    """An exception as one short log line."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}"[:300]
+
+
 def deliver_due(now: datetime | None = None, limit: int = BATCH) -> int:
     """One pass: send every delivery due at `now` (default: the present). Returns how many were tried."""
-    timeout = current_app.config.get("WEBHOOK_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)
+    timeout = current_app.config.get("WEBHOOK_TIMEOUT_SECONDS") or DEFAULT_TIMEOUT_SECONDS
+    allow_private = bool(current_app.config.get("ACCORD_WEBHOOK_ALLOW_PRIVATE"))
     tried = 0
     while True:
         batch = claim_due(now or utcnow(), limit)
         for outgoing in batch:
-            started = time.monotonic()
-            status_code, error = post(outgoing, timeout)
-            duration_ms = int((time.monotonic() - started) * 1000)
-            record_attempt(outgoing, status_code, error, duration_ms, now or utcnow())
+            try:
+                send_one(outgoing, timeout, allow_private, now)
+            except Exception as failure:  # the lease lapses and the delivery is tried again
+                db.session.rollback()
+                log.error("Webhook delivery %s: the attempt was not recorded (%s)",
+                          outgoing.delivery_id, one_line(failure))
         tried += len(batch)
         if len(batch) < limit:
             return tried
@@ -188,12 +286,26 @@ def wait_for_background(timeout: float = 10) -> None:
         threads[0].join(max(0.0, deadline - time.monotonic()))
 
 
-def run_worker(interval: float, once: bool = False, echo=print) -> None:
-    """Deliver due webhooks forever (or once), pausing `interval` seconds between passes."""
+def run_worker(interval: float, once: bool = False, echo=click.echo) -> None:
+    """Deliver due webhooks forever (or once), pausing `interval` seconds between passes; a failed
+    pass (the database away, say) is reported in one line and the next one runs as usual."""
     while True:
-        tried = deliver_due()
-        if tried:
-            echo(f"Tried {tried} webhook deliver{'y' if tried == 1 else 'ies'}.")
+        try:
+            tried = deliver_due()
+        except Exception as error:
+            _forget_session()
+            echo(f"Webhook delivery pass failed ({one_line(error)}); trying again in {interval:g} s.", err=True)
+        else:
+            if tried:
+                echo(f"Tried {tried} webhook deliver{'y' if tried == 1 else 'ies'}.")
         if once:
             return
         time.sleep(interval)
+
+
+def _forget_session() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself is gone: the next pass opens a new one
+        pass
+    db.session.remove()

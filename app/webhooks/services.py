@@ -3,7 +3,7 @@ import secrets
 import uuid
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +12,8 @@ from app.canonical import canonical_json
 from app.extensions import db
 from app.models import Webhook, WebhookDelivery
 from app.models.base import utcnow
+from app.urls import external_url
+from app.webhooks.addresses import host_problem
 
 EVENT_PUBLISHED = "sla.published"
 URL_MAX = 2000
@@ -23,8 +25,8 @@ class WebhookError(ValueError):
     """A webhook change the rules refuse."""
 
 
-def url_problem(url: str) -> str | None:
-    """Why a URL cannot receive webhooks, or None when it can."""
+def url_problem(url: str, allow_private: bool = False) -> str | None:
+    """Why a URL cannot receive webhooks, or None when it can (private addresses only when allowed)."""
     if not url or len(url) > URL_MAX:
         return f"A URL of 1 to {URL_MAX} characters is required."
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
@@ -40,13 +42,18 @@ def url_problem(url: str) -> str | None:
         return "The URL needs a host name."
     if parts.username or parts.password:
         return "Put no credentials in the URL: the signature authenticates each delivery."
-    return None
+    return None if allow_private else host_problem(parts.hostname)
+
+
+def private_addresses_allowed() -> bool:
+    """ACCORD_WEBHOOK_ALLOW_PRIVATE: receivers on loopback or private networks (on-premises, tests)."""
+    return bool(current_app.config.get("ACCORD_WEBHOOK_ALLOW_PRIVATE"))
 
 
 def create_webhook(url: str, secret: str = "", by=None) -> tuple[Webhook, str]:
     """Register a URL; a blank secret is generated. Returns the webhook and its secret."""
     url, secret = (url or "").strip(), (secret or "").strip()
-    problem = url_problem(url)
+    problem = url_problem(url, private_addresses_allowed())
     if problem:
         raise WebhookError(problem)
     if not secret:
@@ -93,13 +100,8 @@ def recent_deliveries(webhook: Webhook, limit: int = RECENT_DELIVERIES) -> list[
 
 
 def version_url(number: str) -> str:
-    """The absolute URL of a version's document: ACCORD_BASE_URL, else the current request's host."""
-    base = current_app.config.get("ACCORD_BASE_URL")
-    if not base and has_request_context():
-        return url_for("api.version", version=number, _external=True)
-    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT", "/"))
-    path = adapter.build("api.version", {"version": number})
-    return (base or "http://localhost") + path
+    """The absolute URL of a version's document (from ACCORD_BASE_URL whenever it is set)."""
+    return external_url("api.version", version=number)
 
 
 def enqueue_publication(version, **_) -> list[WebhookDelivery]:
