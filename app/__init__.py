@@ -48,7 +48,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     notifications.connect_receivers(app)
     webhooks.init_app(app)
     shortcut.install(app)
+    _trust_proxies(app)  # the outermost layer: every other one sees the client's own address
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For and -Proto from exactly ACCORD_TRUSTED_PROXIES proxies, no more."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = app.config.get("ACCORD_TRUSTED_PROXIES", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _register_blueprints(app: Flask) -> None:

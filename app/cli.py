@@ -4,6 +4,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.admin.services import AccountError, create_user
+from app.auth.passwords import WeakPassword, check_password_strength
 from app.models import ROLES
 
 users_cli = AppGroup("users", help="Manage users.")
@@ -20,10 +21,32 @@ def create_user_command(email, name, team, role, password):
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
+        check_password_strength(password, email)
         user = create_user(email, name, team, role, password)
-    except AccountError as error:
+    except (AccountError, WeakPassword) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.email} ({user.role}, {user.team.slug}).")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--password", help="Asked for when missing.")
+def set_password_command(email, password):
+    """Set a user's password; signs them out everywhere and clears a forced reset."""
+    from app.auth.services import change_password, find_user_by_email
+    from app.extensions import db
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user has the email {email!r}.")
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        change_password(user, password)
+    except WeakPassword as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Set the password of {user.email}; their sessions elsewhere have ended.")
 
 
 @click.command("demo")

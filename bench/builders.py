@@ -74,7 +74,7 @@ def session_cookie(app, user: User, user_agent: str) -> str:
 
     with app.test_request_context(headers={"User-Agent": user_agent}, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         identifier = _create_identifier()
-    data = {"_user_id": str(user.id), "_fresh": True, "_id": identifier,
+    data = {"_user_id": user.get_id(), "_fresh": True, "_id": identifier,
             "csrf_token": hashlib.sha1(b"accord-bench").hexdigest()}
     value = app.session_interface.get_signing_serializer(app).dumps(data)
     return f"{app.config.get('SESSION_COOKIE_NAME', 'session')}={value}"

@@ -166,7 +166,7 @@ def make_user(app):
 def sign_in(client, user) -> None:
     """Mark a test client as signed in as `user` (the login form has tests of its own)."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()  # "<id>:<session generation>"
         session["_fresh"] = True
 
 

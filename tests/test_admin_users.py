@@ -36,7 +36,8 @@ def test_admin_creates_a_user_who_can_then_sign_in(app, admin, db):
     ({"name": "x" * 101}, b"Field cannot be longer than 100 characters"),
     ({"role": "overlord"}, b"Not a valid choice"),
     ({"team": "legal"}, b"Not a valid choice"),
-    ({"password": "short"}, b"Field must be between 8 and 200 characters long"),
+    ({"password": "short"}, b"at least 12 characters"),
+    ({"password": "Password123456"}, b"most common passwords"),
     ({"name": ""}, b"This field is required"),
 ])
 def test_bad_user_input_is_refused_with_a_message_and_nothing_saved(admin, db, data, message):
@@ -86,7 +87,7 @@ def test_last_active_admin_cannot_be_deactivated_or_demoted(admin, db):
     assert me.active
     response = admin.post(f"/admin/users/{me.id}/edit", data={"name": me.name, "team": "marketing", "role": "editor"})
     assert response.status_code == 400
-    assert b"last active admin" in response.data
+    assert b"Another admin changes your own team and role" in response.data
     db.session.refresh(me)
     assert me.role == "admin"
 
@@ -97,6 +98,55 @@ def test_an_admin_can_be_demoted_when_another_admin_remains(admin, make_user, db
     assert response.status_code == 302
     db.session.refresh(other)
     assert other.role == "approver"
+
+
+@pytest.mark.parametrize("change", [{"role": "editor"}, {"team": "sales"}, {"role": "reader", "team": "sales"}])
+def test_an_admin_cannot_change_their_own_team_or_role(admin, make_user, db, change):
+    make_user("admin", team="sales")  # not the last admin: the refusal is about changing oneself
+    me = admin.user
+    form = {"name": me.name, "team": "marketing", "role": "admin", **change}
+    response = admin.post(f"/admin/users/{me.id}/edit", data=form)
+    assert response.status_code == 400
+    assert b"Another admin changes your own team and role" in response.data
+    db.session.refresh(me)
+    assert (me.team.slug, me.role) == ("marketing", "admin")
+
+
+def test_an_admin_may_rename_themselves(admin, db):
+    me = admin.user
+    response = admin.post(f"/admin/users/{me.id}/edit", data={"name": "Me Renamed", "team": "marketing", "role": "admin"})
+    assert response.status_code == 302
+    db.session.refresh(me)
+    assert me.name == "Me Renamed"
+
+
+def test_another_admin_changes_an_admins_role(admin, make_user, login_as, db):
+    other = make_user("admin", team="sales")
+    response = admin.post(f"/admin/users/{other.id}/edit", data={"name": other.name, "team": "marketing", "role": "editor"})
+    assert response.status_code == 302
+    db.session.refresh(other)
+    assert (other.team.slug, other.role) == ("marketing", "editor")
+
+
+def test_force_a_password_reset(admin, make_user, db):
+    user = make_user("editor")
+    generation = user.session_generation
+    page = admin.get("/admin/users")
+    assert b"Force a password reset" in page.data
+    response = admin.post(f"/admin/users/{user.id}/force-reset")
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.must_change_password and user.session_generation == generation + 1
+    assert b"must choose a new password" in admin.get("/admin/users").data
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password_reset_forced")) is not None
+
+
+def test_force_a_password_reset_needs_the_admin_role_and_a_post(login_as, make_user, db):
+    user = make_user("reader")
+    assert login_as("editor").post(f"/admin/users/{user.id}/force-reset").status_code == 403
+    assert login_as("admin").get(f"/admin/users/{user.id}/force-reset").status_code == 405
+    db.session.refresh(user)
+    assert not user.must_change_password
 
 
 def test_unknown_user_is_404(admin):

@@ -68,6 +68,11 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("auth.login", "GET"): public(),
     ("auth.login", "POST"): public(),
     ("auth.logout", "GET"): page(None),
+    # one's own account
+    ("auth.account", "GET"): page(None),
+    ("auth.account_name", "POST"): page(None),
+    ("auth.account_password", "GET"): page(None),
+    ("auth.account_password", "POST"): page(None),
     ("auth.logout", "POST"): with_(page(None), reader="signed-out", editor="signed-out",
                                    approver_marketing="signed-out", approver_sales="signed-out", admin="signed-out"),
     # reading
@@ -109,6 +114,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("admin.user_edit", "POST"): ADMIN,
     ("admin.user_deactivate", "POST"): ADMIN,
     ("admin.user_reactivate", "POST"): ADMIN,
+    ("admin.user_force_reset", "POST"): ADMIN,
     ("admin.teams", "GET"): ADMIN,
     ("admin.teams", "POST"): ADMIN,
     ("admin.team_rename", "POST"): ADMIN,

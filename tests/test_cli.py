@@ -1,4 +1,4 @@
-"""flask users create and flask demo: success and each refusal."""
+"""flask users create, users set-password and flask demo: success and each refusal."""
 import pytest
 from sqlalchemy import select
 
@@ -54,6 +54,33 @@ def test_users_create_refuses_a_malformed_email(runner):
                     "--password", "long-enough-pw")
     assert result.exit_code != 0
     assert "not a valid email" in result.output
+
+
+def test_users_set_password_with_the_option(runner, make_user, db):
+    user = make_user("admin")
+    user.must_change_password = True
+    db.session.commit()
+    generation = user.session_generation
+    result = runner.invoke(args=["users", "set-password", user.email.upper(), "--password", "a new long password"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(user)
+    assert user.check_password("a new long password")
+    assert not user.must_change_password and user.session_generation > generation
+
+
+def test_users_set_password_prompts_twice(runner, make_user, db):
+    user = make_user("reader")
+    result = runner.invoke(args=["users", "set-password", user.email],
+                           input="prompted long password\nprompted long password\n")
+    assert result.exit_code == 0, result.output
+    db.session.refresh(user)
+    assert user.check_password("prompted long password")
+
+
+def test_users_set_password_for_an_unknown_email_fails(runner):
+    result = runner.invoke(args=["users", "set-password", "nobody@example.com", "--password", "a new long password"])
+    assert result.exit_code != 0
+    assert "No user has the email" in result.output
 
 
 def test_demo_creates_a_user_of_each_role_in_both_teams_and_prints_passwords(runner, db):

@@ -1,22 +1,15 @@
 """Forms for managing users and teams."""
-import re
-
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Regexp, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationError
 
+from app.auth.forms import PASSWORD_HINT, no_control_characters, strong_password
 from app.extensions import db
 from app.models import ROLES, Team, User
 
-
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def no_control_characters(form, field):
-    """Refuse control characters first: PostgreSQL cannot even compare text holding a NUL."""
-    if isinstance(field.data, str) and CONTROL.search(field.data):
-        raise StopValidation("Control characters are not allowed.")
+SELF_CHANGE_REFUSED = "Another admin changes your own team and role."
 
 
 def team_choices() -> list[tuple[str, str]]:
@@ -29,14 +22,26 @@ class UserEditForm(FlaskForm):
     role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES], validators=[DataRequired()])
     submit = SubmitField("Save")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, subject: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.team.choices = team_choices()
+        self.subject = subject
+
+    def _editing_self(self) -> bool:
+        return self.subject is not None and current_user.is_authenticated and self.subject.id == current_user.id
+
+    def validate_team(self, field):
+        if self._editing_self() and field.data != self.subject.team.slug:
+            raise ValidationError(SELF_CHANGE_REFUSED)
+
+    def validate_role(self, field):
+        if self._editing_self() and field.data != self.subject.role:
+            raise ValidationError(SELF_CHANGE_REFUSED)
 
 
 class UserCreateForm(UserEditForm):
     email = EmailField("Email", validators=[no_control_characters, DataRequired(), Email(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), strong_password], description=PASSWORD_HINT)
     submit = SubmitField("Create user")
 
     def validate_email(self, field):

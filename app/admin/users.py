@@ -8,6 +8,7 @@ from app.admin.forms import UserCreateForm, UserEditForm
 from app.admin.services import AccountError, create_user, set_user_active, update_user
 from app.auth.access import role_required
 from app.auth.forms import EmptyForm
+from app.auth.services import force_password_reset
 from app.extensions import db
 from app.models import User
 
@@ -46,7 +47,7 @@ def user_new():
 def user_edit(user_id: int):
     """Change a user's name, team and role."""
     user = _get_user(user_id)
-    form = UserEditForm(obj=user)
+    form = UserEditForm(obj=user, subject=user)
     if not form.is_submitted():
         form.team.data = user.team.slug
     if form.validate_on_submit():
@@ -58,7 +59,21 @@ def user_edit(user_id: int):
         else:
             flash(f"Saved {user.email}.", "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user), 400 if form.errors else 200
+    return render_template("admin/user_form.html", form=form, user=user,
+                           editing_self=user.id == current_user.id), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/force-reset", methods=["POST"])
+@role_required("admin")
+def user_force_reset(user_id: int):
+    """Sign a user out everywhere and make them choose a new password at their next sign-in."""
+    user = _get_user(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    force_password_reset(user, by=current_user)
+    db.session.commit()
+    flash(f"{user.email} is signed out and must choose a new password at the next sign-in.", "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])

@@ -1,6 +1,6 @@
-"""Signing in and out, and the role checks every area uses."""
+"""Signing in and out, one's own account, and the role checks every area uses."""
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from app.auth import views  # noqa: E402,F401
+from app.auth import account, views  # noqa: E402,F401

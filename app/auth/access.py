@@ -1,4 +1,5 @@
-"""Role checks: one decorator, one helper, no ad-hoc ifs in views."""
+"""Who is signed in, and role checks: one decorator, one helper, no ad-hoc ifs in views."""
+import re
 from functools import wraps
 
 from flask import abort
@@ -7,12 +8,23 @@ from flask_login import current_user
 from app.extensions import db, login_manager
 from app.models import User, role_at_least
 
+SESSION_USER_ID = re.compile(r"([0-9]{1,18}):([0-9]{1,18})")
+
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The user a session or remember-me cookie names, if it was issued for their current
+    session generation (anything else is signed out).
+
+    A deactivated user is returned whatever the generation: they are never authenticated
+    (Flask-Login's is_authenticated follows is_active), and the API can say why."""
+    match = SESSION_USER_ID.fullmatch(user_id or "")
+    if match is None:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(match.group(1)))
+    if user is None or (user.active and user.session_generation != int(match.group(2))):
+        return None
+    return user
 
 
 login_manager.login_view = "auth.login"

@@ -1,12 +1,12 @@
-"""Authentication rules: password checks and login throttling."""
-from datetime import timedelta
+"""Authentication rules: checking credentials, changing passwords, forcing a reset."""
+from sqlalchemy import select
 
-from flask import current_app
-from sqlalchemy import delete, func, select
-
+from app.audit import record_event
+from app.auth import throttle
+from app.auth.passwords import check_password_strength
 from app.extensions import db
-from app.models import LoginAttempt, User
-from app.models.base import utcnow
+from app.models import User
+from app.models.accounts import verify_password
 
 
 class LoginRefused(Exception):
@@ -14,46 +14,89 @@ class LoginRefused(Exception):
 
 
 class LoginThrottled(LoginRefused):
-    """Too many recent failures for this account or address."""
+    """Too many recent failures for this account at this address, or for this address."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"Too many failed sign-ins. Please wait {_duration(retry_after)} before trying again.")
+        self.retry_after = retry_after
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{-(-seconds // 60)} minutes"
 
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _recent_failures(email: str, address: str) -> tuple[int, int]:
-    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    by_email = db.session.scalar(select(func.count()).select_from(LoginAttempt)
-                                 .where(LoginAttempt.email == email, LoginAttempt.at >= since))
-    by_address = db.session.scalar(select(func.count()).select_from(LoginAttempt)
-                                   .where(LoginAttempt.address == address, LoginAttempt.at >= since))
-    return by_email or 0, by_address or 0
-
-
-def is_throttled(email: str, address: str) -> bool:
-    """True after too many failures for this account or this address within the window."""
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    by_email, by_address = _recent_failures(email, address)
-    return by_email >= limit or by_address >= limit
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 def authenticate(email: str, password: str, address: str) -> User:
-    """Return the user these credentials belong to, or raise LoginRefused."""
+    """Return the user these credentials belong to, or raise LoginRefused.
+
+    Every attempt is counted before the password is checked; an unknown email is checked against a
+    dummy hash, so it costs the same as a wrong password and cannot be told apart by timing."""
     email = normalise_email(email)
-    if is_throttled(email, address):
-        minutes = current_app.config["LOGIN_WINDOW_SECONDS"] // 60
-        raise LoginThrottled(f"Too many failed sign-ins. Please wait {minutes} minutes before trying again.")
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None or not user.check_password(password):
-        db.session.add(LoginAttempt(email=email, address=address))
-        db.session.commit()
+    try:
+        claim = throttle.claim_attempt(email, address)
+    except throttle.Throttled as refused:
+        raise LoginThrottled(refused.retry_after) from refused
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
         raise LoginRefused("Wrong email or password.")
+    throttle.settle_success(claim)
     if not user.active:
         raise LoginRefused("This account has been deactivated. Ask an admin to reactivate it.")
-    _forget_failures(email)
     return user
 
 
-def _forget_failures(email: str) -> None:
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
-    db.session.commit()
+def check_current_password(user: User, password: str, address: str) -> bool:
+    """Whether `password` is the user's own; counted like a sign-in, so a borrowed session cannot
+    be used to guess it."""
+    try:
+        claim = throttle.claim_attempt(user.email, address)
+    except throttle.Throttled as refused:
+        raise LoginThrottled(refused.retry_after) from refused
+    if not user.check_password(password):
+        return False
+    throttle.settle_success(claim)
+    return True
+
+
+def change_password(user: User, new_password: str, by: User | None = None) -> User:
+    """Set a new password; every other session and remember-me cookie of the user ends."""
+    check_password_strength(new_password, user.email)
+    user.set_password(new_password)
+    user.must_change_password = False
+    record_event("user.password_changed", user=by or user, summary=f"Changed the password of {user.email}")
+    db.session.flush()
+    return user
+
+
+def rename_account(user: User, name: str) -> User:
+    """Change one's own display name."""
+    before = {"name": user.name}
+    user.name = name.strip()
+    record_event("user.changed", user=user, summary=f"{user.email} renamed themselves",
+                 before=before, after={"name": user.name})
+    db.session.flush()
+    return user
+
+
+def force_password_reset(user: User, by: User | None = None) -> User:
+    """Sign the user out everywhere; their next sign-in must choose a new password first."""
+    user.must_change_password = True
+    user.revoke_sessions()
+    record_event("user.password_reset_forced", user=by, summary=f"Forced a password reset for {user.email}")
+    db.session.flush()
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session and remember-me cookie of the user (signing out does this)."""
+    user.revoke_sessions()
+    db.session.flush()

@@ -1,16 +1,19 @@
 """Sign-in and sign-out pages."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import EmptyForm, LoginForm
-from app.auth.services import LoginRefused, LoginThrottled, authenticate
+from app.auth.redirects import safe_next
+from app.auth.services import LoginRefused, LoginThrottled, authenticate, sign_out_everywhere
+from app.extensions import db
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("reading.home")
+def start_session(user, remember: bool = False) -> None:
+    """A fresh session for `user`: nothing from before carries over, the CSRF secret included."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    login_user(user, remember=remember)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -19,29 +22,35 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("reading.home"))
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = authenticate(form.email.data, form.password.data, request.remote_addr or "unknown")
+        except LoginThrottled as refusal:
+            form.form_errors.append(str(refusal))
+            status, headers = 429, {"Retry-After": str(refusal.retry_after)}
         except LoginRefused as refusal:
             form.form_errors.append(str(refusal))
-            status = 429 if isinstance(refusal, LoginThrottled) else 401
+            status = 401
         else:
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             flash(f"Welcome, {user.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
-    """Sign out (a shared link shows the button; the POST signs out)."""
+    """Sign out (a shared link shows the button; the POST signs out, on every device)."""
     form = EmptyForm()
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     if form.validate_on_submit():
+        sign_out_everywhere(current_user._get_current_object())
+        db.session.commit()
+        session.clear()
         logout_user()
         flash("You are signed out.", "info")
         return redirect(url_for("auth.login"))

@@ -3,22 +3,17 @@
 Reading pages need a signed-in user of any role (the portal is internal); readers only ever
 see published versions, the open one is shown to editors and above.
 """
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request
 from flask_login import current_user
 
 from app.auth.access import has_role, role_required
+from app.auth.redirects import safe_next
 from app.reading import bp
 from app.reading.acknowledgements import AcknowledgementError, acknowledge_version, acknowledgement_status
 from app.reading.forms import AcknowledgeForm
 from app.reading.markdown_export import agreement_markdown
 from app.reading.services import agreement_for, current_agreement, last_change
 from app.versions.services import get_open_version
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("reading.home")
 
 
 @bp.route("/")
@@ -73,4 +68,4 @@ def acknowledge():
     else:
         flash(f"Thank you: you have confirmed reading version {form.version.data}." if created
               else f"You had already confirmed reading version {form.version.data}.", "success")
-    return redirect(_safe_next(form.next.data))
+    return redirect(safe_next(form.next.data))
