@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from app.webhooks.sender import deliver_due, signature_header
+from app.webhooks.sender import deliver_due
 from app.webhooks.services import create_webhook
+from app.webhooks.transport import signature_header
 from tests.test_api_support import (  # noqa: F401  (fixtures)
     _join_background_sends, manual, publish, receiver, verify,
 )
