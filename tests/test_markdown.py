@@ -1,9 +1,12 @@
 """The `markdown` filter: Markdown rendered, then sanitised; nothing active survives."""
 import re
+import time
 
+import markdown as md
 import pytest
 from markupsafe import Markup
 
+from app import markdown as rendering
 from app.markdown import render_markdown, render_markdown_html
 
 XSS = [
@@ -96,3 +99,99 @@ def test_nothing_renders_as_nothing(empty):
 
 def test_nul_bytes_are_dropped():
     assert "\x00" not in render_markdown_html("a\x00b")
+
+
+# --- work per render ------------------------------------------------------------------------
+SIZE = 20_000
+# Lines that end a block in Python-Markdown; without blank lines between them each one made the
+# parser scan the rest of the block again.
+HOSTILE = {"setext": "a\n=\n", "setext-dash": "a\n-\n", "atx": "#a\n", "rule": "***\n",
+           "dash-rule": "---\n", "atx-and-text": "#a\nb\n"}
+
+
+def repeat(unit: str, size: int = SIZE) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def separated(unit: str) -> str:
+    """The same lines as `repeat(unit)`, each block ended by a blank line as a person would write it."""
+    lines = repeat(unit).split("\n")
+    return "\n\n".join(lines)
+
+
+def cpu_seconds(text: str) -> float:
+    """CPU time of one uncached render (the best of three, to shrug off a busy machine)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        rendering._render(text)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+@pytest.fixture
+def scanned(monkeypatch):
+    """Counts the characters Python-Markdown's block processors test: the parser's work."""
+    work = {"chars": 0}
+
+    def counting(text, **kwargs):
+        converter = md.Markdown(**kwargs)
+        for processor in converter.parser.blockprocessors:
+            def test(parent, block, _test=processor.test):
+                work["chars"] += len(block)
+                return _test(parent, block)
+            processor.test = test
+        return converter.convert(text)
+
+    monkeypatch.setattr(md, "markdown", counting)
+    return work
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_block_ending_lines_cost_work_in_proportion_to_the_text(scanned, name):
+    rendering._render(repeat(HOSTILE[name]))
+    assert scanned["chars"] <= 40 * SIZE, scanned["chars"]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_render_costs_about_what_the_same_text_written_normally_costs(name):
+    hostile, normal = cpu_seconds(repeat(HOSTILE[name])), cpu_seconds(separated(HOSTILE[name]))
+    assert hostile <= 5 * normal + 0.01, (hostile, normal)
+
+
+SAMPLES = [
+    "Title\n=====\nFirst paragraph.\nSecond line.\n\nSub\n---\n- a\n- b\n",
+    "# One\n## Two\ntext\n***\nmore text\n---\nA heading?\n",
+    "a\n=\nb\n=\nc\n-\nd",
+    "x\na\n=\nb",  # not a heading: the underline is not the block's second line
+    "***\n===\n\n___\n---\n",  # a rule underlined is a heading's text
+    "| a | b |\n|---|---|\n| --- | # |\n\nafter",
+    "- item\n# not split inside a list\n- item\n",
+    "> quote\n# h\n> more",
+    "    code\n    ===\n\n```\na\n=\n# h\n```\nafter\n=\n",
+    "Lead\n====\nA person who **asked**.\n\n1. one\n2. two\n\n| Stage | % |\n|---|--:|\n| SQL | 20 |",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_splitting_blocks_gives_the_html_python_markdown_would(text):
+    options = {"extensions": rendering.EXTENSIONS, "output_format": "html"}
+    split, _ = rendering.split_blocks(text)
+    assert md.markdown(split, **options) == md.markdown(text, **options)
+
+
+def test_a_block_too_long_to_parse_safely_is_shown_as_plain_text():
+    text = "- item\n" + "#a\n" * (rendering.MAX_BLOCK_LINES + 1)
+    rendered = render_markdown_html(text)
+    assert "<h1>" not in rendered and "<p>- item<br>#a<br>" in rendered
+
+
+def test_each_source_is_rendered_once(monkeypatch):
+    calls = []
+    real = md.markdown
+    monkeypatch.setattr(md, "markdown", lambda text, **kw: calls.append(text) or real(text, **kw))
+    text = "Rendered **once** " + str(time.time_ns())
+    first = render_markdown_html(text)
+    assert render_markdown_html(text) == first and len(calls) == 1
+    render_markdown_html(text + " changed")
+    assert len(calls) == 2
