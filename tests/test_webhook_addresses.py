@@ -48,6 +48,13 @@ def test_the_admin_form_refuses_internal_addresses(login_as, db, url):
     assert db.session.scalar(select(func.count()).select_from(Webhook)) == 0
 
 
+@pytest.mark.parametrize("allowed", [False, True])
+def test_the_admin_page_states_the_rule(app, login_as, allowed):
+    app.config["ACCORD_WEBHOOK_ALLOW_PRIVATE"] = allowed
+    page = login_as("admin").get("/admin/webhooks").get_data(as_text=True)
+    assert ("Only public addresses can receive webhooks" in page) is not allowed
+
+
 def test_the_service_refuses_them_too(app):
     with pytest.raises(WebhookError, match="public addresses only"):
         create_webhook("http://0x7f000001:8080/hook", SECRET)

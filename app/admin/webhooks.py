@@ -46,7 +46,8 @@ def webhooks():
     hooks = list_webhooks()
     deliveries = {hook.id: recent_deliveries(hook) for hook in hooks}
     body = render_template("admin/webhooks.html", webhooks=hooks, deliveries=deliveries, form=form,
-                           created=created, secret=secret, max_attempts=MAX_ATTEMPTS)
+                           created=created, secret=secret, max_attempts=MAX_ATTEMPTS,
+                           allow_private=private_addresses_allowed())
     return body, 400 if form.errors else 200, {"Cache-Control": "no-store"}
 
 
