@@ -7,18 +7,6 @@ from app.config import load_config
 from app.database import engine_options
 from app.extensions import csrf, db, login_manager, migrate
 
-BLUEPRINTS = (
-    "app.auth:bp",
-    "app.admin:bp",
-    "app.reading:bp",
-    "app.glossary:bp",
-    "app.editing:bp",
-    "app.versions:bp",
-    "app.review:bp",
-    "app.api:bp",
-)
-
-
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, error handlers, CLI."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
@@ -35,9 +23,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from app import database, errors, notifications, security, templating, webhooks
-    from app.api import shortcut
+    from app import database, errors, notifications, security, signals, templating
+    from app.api.auth import skip_sessions_for_tokens
     from app.cli import register_cli
+    from app.versions import published
 
     database.configure_engine_events(app)
     _register_blueprints(app)
@@ -45,9 +34,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.register_security_headers(app)
     templating.register_template_helpers(app)
     register_cli(app)
-    notifications.connect_receivers(app)
-    webhooks.init_app(app)
-    shortcut.install(app)
+    notifications.prepare_mail_log(app)
+    signals.connect_receivers(app)  # everything that happens on submit, send-back and publish
+    published.init_app(app)
+    skip_sessions_for_tokens(app)  # wraps the session interface: after any other change to it
     _trust_proxies(app)  # the outermost layer: every other one sees the client's own address
     return app
 
@@ -62,8 +52,7 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import importlib
+    from app import admin, api, auth, editing, glossary, reading, review, versions
 
-    for dotted in BLUEPRINTS:
-        module_name, attribute = dotted.split(":")
-        app.register_blueprint(getattr(importlib.import_module(module_name), attribute))
+    for area in (auth, admin, reading, glossary, editing, versions, review, api):
+        app.register_blueprint(area.bp)

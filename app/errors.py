@@ -1,9 +1,11 @@
 """One error handler that answers problem+json under /api/ and an HTML page elsewhere."""
 import json
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app import outage
 
 PROBLEM_TYPE = "about:blank"
 
@@ -47,9 +49,32 @@ def register_error_handlers(app: Flask) -> None:
             response.headers["WWW-Authenticate"] = 'Bearer realm="accord"'
         return response
 
+    for database_error in outage.DATABASE_ERRORS:
+        app.register_error_handler(database_error, _database_unavailable)
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("Unhandled error")
         from app.extensions import db
         db.session.rollback()
         return _http_error(InternalServerError())
+
+
+def _database_unavailable(error: Exception) -> Response:
+    """503 with Retry-After while the database cannot be reached: one log line per interval, no traceback."""
+    from app.extensions import db
+
+    outage.database_unavailable(error)
+    try:
+        db.session.rollback()
+    except outage.DATABASE_ERRORS:
+        pass
+    detail = "The database cannot be reached at the moment. Please try again shortly."
+    if wants_problem_json():
+        response = problem(503, "Service Unavailable", detail)
+    else:  # a page of its own, without context processors: they ask the database who is signed in
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(detail=detail)
+        response = Response(page, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response

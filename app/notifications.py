@@ -14,7 +14,6 @@ from flask import current_app, has_request_context, url_for
 from flask.logging import default_handler, has_level_handler
 from sqlalchemy import select
 
-from app import signals
 from app.extensions import db
 from app.models import AuditEvent, Team, User
 from app.versions.errors import VersionError
@@ -28,8 +27,8 @@ APPROVER_ROLES = ("approver", "admin")
 SUBMIT_ACTION = "version.submitted"
 
 
-def connect_receivers(app=None) -> None:
-    """Subscribe the mail receivers to the version signals (connecting twice is harmless)."""
+def prepare_mail_log(app=None) -> None:
+    """Make the mail log reach a handler (app.signals connects the receivers below)."""
     # Without MAIL_SERVER the log is the outbox, so its INFO lines must reach a handler; and a
     # logging.config.fileConfig() run in this process (Alembic's env.py does one) disables it.
     log.disabled = False
@@ -37,9 +36,6 @@ def connect_receivers(app=None) -> None:
         log.setLevel(logging.INFO)
     if not has_level_handler(log):
         log.addHandler(default_handler)
-    signals.version_submitted.connect(on_version_submitted)
-    signals.version_sent_back.connect(on_version_sent_back)
-    signals.version_published_committed.connect(on_version_published)
 
 
 def on_version_submitted(version, by=None, **_):

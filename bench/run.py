@@ -1,6 +1,6 @@
 """`make bench`: measure Accord's performance targets on SQLite and on PostgreSQL.
 
-    python -m bench.run [--database sqlite|postgresql|all] [--quick] [--loadgen wrk|python]
+    python -m bench.run [--database sqlite|postgresql|all] [--quick] [--api-only] [--loadgen wrk|python]
 
 PostgreSQL is measured when BENCH_DATABASE_URL names a server or the local one (127.0.0.1:5432)
 answers; scratch databases accord_bench_<pid>_* are created there and dropped at the end.
@@ -32,11 +32,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--database", choices=("sqlite", "postgresql", "all"), default="all")
     parser.add_argument("--quick", action="store_true",
                         help="small data and one-second loads: checks the harness, proves nothing")
+    parser.add_argument("--api-only", action="store_true",
+                        help="only GET /api/v1/sla and its 304, with an API token and without, on the demo "
+                             "document and the 2,000-entry one (about a minute per database)")
     parser.add_argument("--loadgen", choices=("wrk", "python"), default=os.environ.get("BENCH_LOADGEN"),
                         help="wrk when installed (default), else the Python load generator")
     parser.add_argument("--duration", type=float, help="seconds per round of a headline load measurement (default 3)")
     parser.add_argument("--output", type=Path, help="folder for the JSON results (default bench/results; "
-                                                    "a --quick run keeps none unless this is given)")
+                                                    "a --quick or --api-only run keeps none unless this is given)")
     return parser.parse_args(argv)
 
 
@@ -69,7 +72,7 @@ def main(argv=None) -> int:
     scale = QUICK_SCALE if args.quick else Scale()
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="accord-bench-"))
-    output = args.output or (workdir / "results" if args.quick else RESULTS_DIR)
+    output = args.output or (workdir / "results" if args.quick or args.api_only else RESULTS_DIR)
     rows_by_database = {}
     try:
         for kind, server in backends_to_run(args.database):
@@ -77,7 +80,7 @@ def main(argv=None) -> int:
             backend_started = time.perf_counter()
             backend = Backend(kind, server, settings, scale, workdir / kind)
             (workdir / kind).mkdir(parents=True, exist_ok=True)
-            rows = backend.run()
+            rows = backend.run_api_only() if args.api_only else backend.run()
             rows_by_database["SQLite" if kind == "sqlite" else "PostgreSQL"] = rows
             path = write_results(kind, rows, backend.details, {**asdict(settings), "scale": asdict(scale),
                                                                "quick": args.quick}, output)

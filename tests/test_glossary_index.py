@@ -67,7 +67,7 @@ def test_the_index_holds_only_the_current_version(app, db):
 
 
 def current_sections(db) -> dict:
-    from app.reading.documents import current_version_ref, document_for
+    from app.versions.published import current_version_ref, document_for
     return document_for(current_version_ref()).sections
 
 

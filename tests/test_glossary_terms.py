@@ -133,11 +133,12 @@ def test_before_any_publish_every_term_is_404(login_as):
 
 
 def test_history_is_computed_from_the_stored_documents_once(reader, monkeypatch):
-    from app.reading import documents
+    from app.versions import published
     publish_sample("1.0.1", mql_definition=MQL_DEFINITION_V2)
     page(reader, "mql")
     calls = []
-    monkeypatch.setattr(documents, "_remember", lambda sha, doc: calls.append(sha) or doc)
+    parse = published._parse
+    monkeypatch.setattr(published, "_parse", lambda ref: calls.append(ref.sha256) or parse(ref))
     page(reader, "mql")
     assert calls == []  # a second look parses nothing again
     assert MQL_DEFINITION != MQL_DEFINITION_V2

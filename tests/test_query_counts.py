@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import event, inspect
 
 from app import create_app
-from app.api.documents import derived
+from app.api.views import derived
 from app.extensions import db as _db
-from app.versions.frozen import forget_all
+from app.versions.published import forget_all
 from app.versions.queries import list_versions
 from tests.factories import make_published, publish_edit
 from tests.test_api_support import published, sla_entries  # noqa: F401

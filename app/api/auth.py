@@ -1,5 +1,5 @@
 """Who may call the API: a Bearer token, a signed-in session, or anyone when the API is public."""
-from flask import g, request
+from flask import Flask, g, request
 from flask_login import current_user
 
 from app.api.http import ApiError, is_public
@@ -35,3 +35,31 @@ def authenticate_request() -> None:
         # Flask-Login treats a deactivated user as signed out; say why instead of asking for credentials.
         raise ApiError(403, "Forbidden", "This account is deactivated.")
     raise _unauthorized("This API needs an API token (Authorization: Bearer <token>) or a signed-in session.")
+
+
+def is_token_request(http_request) -> bool:
+    """An API request that presents a Bearer token: the token is its only credential."""
+    return (http_request.path.startswith("/api/")
+            and http_request.headers.get("Authorization", "")[:7].lower() == "bearer ")
+
+
+class TokenRequestsSkipSessions:
+    """The app's session interface, except that API requests with a Bearer token neither load nor
+    save a session (no cookie to verify or sign: the token is the credential)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def open_session(self, app: Flask, http_request):
+        if is_token_request(http_request):
+            return self.inner.make_null_session(app)
+        return self.inner.open_session(app, http_request)
+
+
+def skip_sessions_for_tokens(app: Flask) -> None:
+    """Wrap whatever session interface the app has (call it after any other change to it)."""
+    if not isinstance(app.session_interface, TokenRequestsSkipSessions):
+        app.session_interface = TokenRequestsSkipSessions(app.session_interface)

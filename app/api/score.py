@@ -5,9 +5,10 @@ from flask import request
 from jsonschema import Draft202012Validator
 
 from app.api import bp
-from app.api.documents import parsed, requested
+from app.api.lookup import requested
 from app.api.http import ApiError, dump_json, json_response
 from app.sla.scoring import SCORE_REQUEST_SCHEMA, score_lead
+from app.versions.published import document_for
 
 _validator = Draft202012Validator(SCORE_REQUEST_SCHEMA)
 
@@ -43,7 +44,7 @@ def score():
         raise ApiError(422, "Unprocessable Content", "The body does not match the score request schema.",
                        errors=errors)
     row, _ = requested(request.args.get("version"))
-    result = score_lead(parsed(row), payload.get("fields"), payload.get("events"))
+    result = score_lead(document_for(row).data, payload.get("fields"), payload.get("events"))
     response = json_response(dump_json(result))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,12 +1,22 @@
-"""API tokens: created once, stored as a SHA-256 hash, revoked at once."""
+"""API tokens: created once, stored as a SHA-256 hash; a check is trusted for ACCORD_CURRENT_TTL.
+
+A worker remembers an active token for ACCORD_CURRENT_TTL seconds after checking it in the
+database, so a tool polling several times a second costs one read per TTL; a revoked token is
+refused by every worker within that time (at once by the worker that revoked it).
+"""
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import bindparam, or_, select, update
 
+from app import outage
 from app.audit import record_event
+from app.cache import BoundedMemo
+from app.config import current_ttl
 from app.extensions import db
 from app.models import ApiToken
 from app.models.base import utcnow
@@ -50,6 +60,7 @@ def revoke_token(token: ApiToken, by=None) -> ApiToken:
         record_event("token.revoked", user=by, summary=f"Revoked API token '{token.name}' ({token.prefix}…)",
                      before={"id": token.id, "name": token.name, "prefix": token.prefix})
         db.session.commit()
+        _checked().pop(token.token_hash)
     return token
 
 
@@ -76,26 +87,50 @@ _ACTIVE_BY_HASH = select(_TOKENS.id, _TOKENS.name, _TOKENS.last_used_at).where(
     _TOKENS.token_hash == bindparam("token_hash"), _TOKENS.revoked_at.is_(None))
 
 
+@dataclass(frozen=True)
+class _Check:
+    token: AuthenticatedToken
+    until: float  # monotonic time until which this worker trusts the check
+    at: float
+
+
+TOKENS_REMEMBERED = 1_024
+CHECKED_KEY = "accord.checked_tokens"
+
+
+def _checked() -> BoundedMemo:
+    """This app's (this worker's) remembered checks, by token hash."""
+    memo = current_app.extensions.get(CHECKED_KEY)
+    return memo if memo is not None else current_app.extensions.setdefault(CHECKED_KEY, BoundedMemo(TOKENS_REMEMBERED))
+
+
 def authenticate_token(plaintext: str) -> AuthenticatedToken | None:
-    """The active token with this plaintext, marking it used; None when unknown or revoked."""
+    """The active token with this plaintext, its use recorded (once a minute); None when unknown or
+    revoked. Checked in the database at most once per ACCORD_CURRENT_TTL per worker."""
     if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
         return None
-    row = db.session.execute(_ACTIVE_BY_HASH, {"token_hash": hash_token(plaintext)}).first()
+    token_hash, now = hash_token(plaintext), time.monotonic()
+    checked = _checked()
+    held = checked.peek(token_hash)
+    if held is not None and now < held.until:
+        return held.token
+    try:
+        row = db.session.execute(_ACTIVE_BY_HASH, {"token_hash": token_hash}).first()
+    except outage.DATABASE_ERRORS:
+        if held is not None and outage.honours(held.at):
+            return held.token
+        raise
+    outage.reached_database()
     if row is None:
+        checked.pop(token_hash)
         return None
-    now = utcnow()
-    if not _use_recorded(row.last_used_at, now):
-        _mark_used(row.id, now)
-    return AuthenticatedToken(row.id, row.name)
-
-
-def token_recently_used(connection, plaintext: str) -> bool:
-    """Whether this is an active token whose use is already recorded within LAST_USED_RESOLUTION:
-    a request presenting it needs nothing written (app.api.shortcut answers those before Flask)."""
-    if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
-        return False
-    row = connection.execute(_ACTIVE_BY_HASH, {"token_hash": hash_token(plaintext)}).first()
-    return row is not None and _use_recorded(row.last_used_at, utcnow())
+    wall = utcnow()
+    if not _use_recorded(row.last_used_at, wall):
+        _mark_used(row.id, wall)
+    token, ttl = AuthenticatedToken(row.id, row.name), current_ttl()
+    if ttl > 0:
+        checked.put(token_hash, _Check(token, now + ttl, now))
+    return token
 
 
 def _use_recorded(last_used_at, now) -> bool:

@@ -2,22 +2,25 @@
 from flask import request
 
 from app.api import bp
-from app.api.documents import (current_published, derived, document_bytes, parsed, published, requested,
-                               version_list)
 from app.api.http import ApiError, document_response, dump_json, json_response, not_found
+from app.api.lookup import current_or_404, published_or_404, requested, version_list
 from app.api.openapi import openapi_document
+from app.cache import BoundedMemo
 from app.markdown import render_markdown_html
 from app.sla.exports import hubspot_export, salesforce_export
 from app.sla.schema import document_schema
 from app.sla.sections import SECTION_LIST, get_section
-from app.versions.frozen import compared
+from app.versions.published import compared, document_for, published_bytes
+
+# JSON derived from immutable bytes, keyed by their SHA-256: safe with many workers and hosts.
+derived = BoundedMemo(256)
 
 
 @bp.route("/sla")
 def sla():
     """The current published document, as its frozen bytes."""
-    version = current_published()
-    return document_response(version.sha256, lambda: document_bytes(version), last_modified=version.published_at)
+    version = current_or_404()
+    return document_response(version.sha256, lambda: published_bytes(version), last_modified=version.published_at)
 
 
 @bp.route("/sla/versions")
@@ -29,15 +32,15 @@ def versions():
 @bp.route("/sla/versions/<version>")
 def version(version: str):
     """One published version's document (immutable)."""
-    row = published(version)
-    return document_response(row.sha256, lambda: document_bytes(row), last_modified=row.published_at,
+    row = published_or_404(version)
+    return document_response(row.sha256, lambda: published_bytes(row), last_modified=row.published_at,
                              immutable=True)
 
 
 def _derived_response(kind: str, arg: str, build):
     """A view derived from the requested version's document, memoised by its SHA-256."""
     row, immutable = requested(request.args.get("version"))
-    data = derived.get((row.sha256, kind, arg), lambda: build(parsed(row)))
+    data = derived.get((row.sha256, kind, arg), lambda: build(document_for(row).data))
     return json_response(data, last_modified=row.published_at, immutable=immutable)
 
 
@@ -54,23 +57,15 @@ def section(section: str):
     return _derived_response("section", section, build)
 
 
-def _find_entry(document: dict, key: str) -> tuple[str, dict] | None:
-    for section_key, entries in document["sections"].items():
-        for entry in entries:
-            if entry["key"] == key:
-                return section_key, entry
-    return None
-
-
 @bp.route("/sla/terms/<key>")
 def term(key: str):
     """One entry of the current version, with its section (`?version=` for another)."""
     row, _ = requested(request.args.get("version"))
-    if _find_entry(parsed(row), key) is None:
+    section_key, entry = document_for(row).entry(key)
+    if entry is None:
         raise not_found(f"Version {row.number} has no term '{key}'.")
 
     def build(document):
-        section_key, entry = _find_entry(document, key)
         return dump_json({"version": document["version"], "section": section_key, "entry": entry})
     return _derived_response("term", key, build)
 
@@ -102,7 +97,7 @@ def compare():
     old_number, new_number = request.args.get("from", "").strip(), request.args.get("to", "").strip()
     if not old_number or not new_number:
         raise ApiError(400, "Bad Request", "Name both versions: /sla/compare?from=A&to=B.")
-    old, new = published(old_number), published(new_number)
+    old, new = published_or_404(old_number), published_or_404(new_number)
     data = derived.get((old.sha256, "compare", new.sha256), lambda: dump_json(compared(old, new)))
     return json_response(data, immutable=True)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from app.reading.documents import VersionRef, document_for, published_versions
+from app.versions.published import VersionRef, document_for, published_versions
 from app.sla.diff import compare_entries, field_label, format_value, is_prose, value_diff_html, word_diff_html
 
 CACHE_SIZE = 512

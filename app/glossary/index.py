@@ -13,12 +13,11 @@ from flask import current_app, has_app_context
 from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app import signals
 from app.config import current_ttl
 from app.extensions import db
 from app.glossary.models import GlossarySearchState, GlossaryTerm
 from app.models.base import utcnow
-from app.reading.documents import current_version_ref, document_for
+from app.versions.published import current_version_ref, document_for
 from app.sla.autolink import first_sentence, markdown_to_text
 
 STATE_ID = 1
@@ -182,10 +181,6 @@ def forget_verified(*_args, **_kwargs) -> None:
     if has_app_context():
         current_app.extensions.pop(VERIFIED_KEY, None)
 
-
-signals.version_published_committed.connect(forget_verified)
-
-
 def index_fact(key, read: Callable[[], object]):
     """A fact read from the index (letter counts, owning teams), remembered only while this worker
     trusts its check of the index: read afresh after each check."""
@@ -219,7 +214,6 @@ def ensure_search_index():
     return current
 
 
-@signals.version_published.connect
 def index_published_version(sender, sections: dict | None = None, previous=None, **_extra) -> None:
     """Index the version being published, inside its publishing transaction: only the terms that
     changed since the version it supersedes, when the index holds that one."""

@@ -15,7 +15,7 @@ from app.glossary.models import GlossaryTerm
 from app.glossary.search import SearchHit, search_terms
 from app.markdown import render_markdown_html
 from app.models import Team
-from app.reading.documents import PublishedDocument, current_version_ref, document_for
+from app.versions.published import PublishedDocument, current_version_ref, document_for
 from app.sla.autolink import LinkTarget, TermLinker
 from app.sla.diff import field_label
 from app.sla.sections import SECTIONS

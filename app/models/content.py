@@ -44,7 +44,7 @@ class Version(db.Model):
     superseded_at: Mapped[datetime | None] = mapped_column()
     change: Mapped[str | None] = mapped_column(String(10))  # major / minor / patch
     # The canonical JSON bytes frozen at publish, and their SHA-256 (the ETag). Deferred: listing or
-    # looking up versions never needs the megabytes; readers go through app.versions.frozen.
+    # looking up versions never needs the megabytes; readers go through app.versions.published.
     document: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     sha256: Mapped[str | None] = mapped_column(String(64))
     sent_back_reason: Mapped[str | None] = mapped_column(Text)

@@ -20,13 +20,6 @@ def acknowledgement_prompt():
     return status if status is not None and not status.up_to_date else None
 
 
-@bp.teardown_app_request
-def _forget_request_memos(_error):
-    from app.reading.documents import forget_current_ref
-
-    forget_current_ref()
-
-
 @bp.app_context_processor
 def _reading_helpers():
     return {"acknowledgement_prompt": acknowledgement_prompt}

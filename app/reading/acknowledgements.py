@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Acknowledgement, User, Version
 from app.models.content import FROZEN_STATES
-from app.reading.documents import VersionRef, current_version_ref, find_published, ref_columns
+from app.versions.published import VersionRef, current_version_ref, find_published, ref_columns
 
 
 class AcknowledgementError(ValueError):

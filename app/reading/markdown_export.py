@@ -29,7 +29,7 @@ def agreement_markdown(agreement: Agreement) -> str:
     lines += ["## Signatures", ""]
     if agreement.signatures:
         lines += ["| Team | Signed by | At |", "|---|---|---|"]
-        lines += [f"| {escape_markdown(s.team_name)} | {escape_markdown(s.by)} | {escape_markdown(s.at)} |"
+        lines += [f"| {escape_markdown(s.team_name)} | {escape_markdown(s.by)} | {escape_markdown(s.when)} |"
                   for s in agreement.signatures]
     else:
         lines.append("No signatures are recorded for this version.")

@@ -2,27 +2,19 @@
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Team, Version
-from app.models.content import FROZEN_STATES
-from app.reading.documents import (PublishedDocument, VersionRef, current_version_ref, document_for,
-                                   find_published, ref_columns)
+from app.models import Team
 from app.sla.diff import change_reasons
 from app.sla.sections import SECTION_LIST, Section
-from app.versions.frozen import compared
+from app.versions.published import (PublishedDocument, VersionRef, compared, current_version_ref, document_for,
+                                    find_published, previous_version)
+from app.versions.queries import Signature
 
 REASONS_SHOWN = 8
-
-
-@dataclass
-class Signature:
-    team: str
-    team_name: str
-    by: str
-    at: str
 
 
 @dataclass
@@ -58,11 +50,12 @@ def team_names() -> dict[str, str]:
     return dict(db.session.execute(select(Team.slug, Team.name)).all())
 
 
-def readable_timestamp(value: str | None) -> str:
-    """'2026-11-27T09:30:00Z' as '2026-11-27 09:30 UTC'."""
-    if not value:
-        return ""
-    return value.replace("T", " ")[:16] + " UTC" if "T" in value else value
+def _utc(value: str | None) -> datetime | None:
+    """A document's '2026-11-27T09:30:00Z' as a naive UTC datetime (None when absent or malformed)."""
+    try:
+        return datetime.fromisoformat(value.removesuffix("Z")) if value else None
+    except ValueError:
+        return None
 
 
 def load_agreement(ref: VersionRef) -> Agreement:
@@ -70,7 +63,7 @@ def load_agreement(ref: VersionRef) -> Agreement:
     document = document_for(ref)
     names = team_names()
     signatures = [Signature(a.get("team", ""), names.get(a.get("team", ""), a.get("team", "")),
-                            a.get("by", ""), readable_timestamp(a.get("at")))
+                            a.get("by", ""), _utc(a.get("at")))
                   for a in document.data.get("approvals") or []]
     sections = [(section, document.sections.get(section.key) or []) for section in SECTION_LIST]
     return Agreement(version=ref, document=document, signatures=signatures, sections=sections, team_names=names)
@@ -94,7 +87,7 @@ _changes_lock = threading.Lock()
 
 def last_change(agreement: Agreement) -> LastChange | None:
     """The difference between this version and the published version before it (the one it superseded)."""
-    previous = _previous_version(agreement.version)
+    previous = previous_version(agreement.version)
     if previous is None:
         return None
     cache_key = (previous.sha256, agreement.version.sha256)
@@ -112,12 +105,3 @@ def last_change(agreement: Agreement) -> LastChange | None:
         while len(_changes) > 8:
             _changes.popitem(last=False)
     return change
-
-
-def _previous_version(version: VersionRef) -> VersionRef | None:
-    """The published version this one was based on (publishing sets it to the one it supersedes)."""
-    if version.based_on_id is None:
-        return None
-    row = db.session.execute(select(*ref_columns()).where(
-        Version.id == version.based_on_id, Version.state.in_(FROZEN_STATES))).first()
-    return VersionRef(*row) if row else None

@@ -1,5 +1,4 @@
 """Review: the discussion (a write), and what the review page reads (signatures, the diff)."""
-from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -10,7 +9,7 @@ from app.sla.diff import change_reasons, compare_documents
 from app.sla.document import build_document, content_hash
 from app.sla.sections import SECTION_KEYS
 from app.versions.policy import required_teams
-from app.versions.queries import sections_of
+from app.versions.queries import Signature, sections_of
 from app.versions.errors import VersionError
 from app.versions.services import (approval_refusal, approve_version, document_of, get_current_version,
                                    next_number)
@@ -73,24 +72,17 @@ def comments_by_entry(comments: list[Comment]) -> dict[str, list[Comment]]:
     return grouped
 
 
-@dataclass
-class Signature:
-    """One team's place in the sign-off: its approval, or None while pending."""
-    slug: str
-    name: str
-    required: bool
-    approval: Approval | None
-
-
 def signatures(version: Version) -> list[Signature]:
     """Every required team with its approval or pending, then approvals by other teams."""
     required = required_teams()
     approvals = {a.team: a for a in db.session.scalars(
         select(Approval).where(Approval.version_id == version.id))}
     names = dict(db.session.execute(select(Team.slug, Team.name)).all())
-    rows = [Signature(slug, names.get(slug, slug), True, approvals.get(slug)) for slug in required]
-    rows += [Signature(slug, names.get(slug, slug), False, approval)
-             for slug, approval in sorted(approvals.items()) if slug not in required]
+    def row(slug: str, approval: Approval | None, is_required: bool) -> Signature:
+        return Signature(slug, names.get(slug, slug), approval.user.name if approval else None,
+                         approval.at if approval else None, is_required)
+    rows = [row(slug, approvals.get(slug), True) for slug in required]
+    rows += [row(slug, approval, False) for slug, approval in sorted(approvals.items()) if slug not in required]
     return rows
 
 
@@ -98,9 +90,9 @@ def may_sign(version: Version, user, rows: list[Signature]) -> dict:
     """What the user can do on the panel: approve for their team (or why not), send back."""
     in_review = version.state == VersionState.IN_REVIEW.value
     slug = user.team.slug if user.is_authenticated else None
-    required = {row.slug: row for row in rows if row.required}
+    required = {row.team: row for row in rows if row.required}
     is_approver = in_review and user.is_authenticated and user.has_role("approver") and slug in required
-    pending = is_approver and required[slug].approval is None
+    pending = is_approver and not required[slug].signed
     refusal = approval_refusal(version, user) if pending else None
     return {"approve_team": required[slug] if pending and not refusal else None,
             "approve_refusal": refusal, "send_back": is_approver}

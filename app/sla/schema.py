@@ -2,10 +2,11 @@
 from app.sla.sections import (
     DEFINITION_MAX, KEY_PATTERN, LIST_MAX_ITEMS, LONGTEXT_MAX, NAME_MAX, SECTION_LIST, TEXT_MAX, Field, Section,
 )
+from app.versions.semver import VERSION_NUMBER_PATTERN
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 TEAM_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-SEMVER_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
+SEMVER_PATTERN = VERSION_NUMBER_PATTERN
 KEY = {"type": "string", "pattern": KEY_PATTERN}
 TEAM = {"type": "string", "pattern": TEAM_PATTERN, "maxLength": 40}
 TIMESTAMP = {"type": "string", "format": "date-time"}

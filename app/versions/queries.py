@@ -1,11 +1,16 @@
-"""Reads about versions: which one is current or open, who signed, who edited, their documents."""
+"""Reads about versions as rows, for the pages and services that change them: the open version,
+the current one to publish over, who signed, who edited. Reading published content (which version
+is current for readers, bytes, documents) goes through app.versions.published."""
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import case, select
 
 from app.extensions import db
 from app.models import Approval, AuditEvent, Entry, Version, VersionState
 from app.models.content import FROZEN_STATES, OPEN_STATES
 from app.sla.document import build_document, sections_dict
-from app.versions.frozen import frozen_document
+from app.versions.published import document_for
 from app.versions.semver import is_version_number
 
 OPEN_REF = "open"
@@ -58,6 +63,25 @@ def sections_of(version: Version) -> dict:
     return sections_dict(rows)
 
 
+@dataclass(frozen=True)
+class Signature:
+    """One team's place in a version's sign-off: who signed for it and when, or pending."""
+    team: str  # the team's slug
+    team_name: str
+    by: str | None = None  # the signer's name; None while pending
+    at: datetime | None = None  # naive UTC
+    required: bool = True
+
+    @property
+    def signed(self) -> bool:
+        return self.by is not None
+
+    @property
+    def when(self) -> str:
+        """'2026-11-27 09:30 UTC', or empty while pending."""
+        return self.at.strftime("%Y-%m-%d %H:%M UTC") if self.at else ""
+
+
 def approvals_of(version: Version) -> list[Approval]:
     """A version's signatures, by team."""
     return list(db.session.scalars(select(Approval).where(Approval.version_id == version.id)
@@ -88,5 +112,5 @@ def editor_ids(version: Version) -> set[int]:
 def document_of(version: Version) -> dict:
     """A version's document: the frozen bytes when published, else built from its entries now."""
     if version.is_frozen and version.sha256:
-        return frozen_document(version)
+        return document_for(version).data
     return build_document(version, approvals_of(version), sections_of(version))

@@ -1,15 +1,17 @@
-"""Semantic version numbers: parse, compare, bump."""
+"""Semantic version numbers: the one parser (and pattern) of a version number; compare, bump."""
 import re
 
 from app.sla.diff import CHANGE_KINDS, heavier  # noqa: F401  (re-exported)
 
 FIRST = "1.0.0"
-_PATTERN = re.compile(r"^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$")
+# Also the JSON Schema's pattern for "version" (ECMA-262 reads it the same way).
+VERSION_NUMBER_PATTERN = r"^(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$"
+_PATTERN = re.compile(VERSION_NUMBER_PATTERN, re.ASCII)
 
 
 def parse(number: str) -> tuple[int, int, int]:
     """'1.2.3' -> (1, 2, 3); ValueError on anything else."""
-    match = _PATTERN.match(number or "")
+    match = _PATTERN.fullmatch(number or "")
     if match is None:
         raise ValueError(f"'{number}' is not a version number like 1.2.0.")
     major, minor, patch = (int(part) for part in match.groups())
@@ -18,7 +20,7 @@ def parse(number: str) -> tuple[int, int, int]:
 
 def is_version_number(text: str) -> bool:
     """Whether `text` is a well-formed version number."""
-    return _PATTERN.match(text or "") is not None
+    return _PATTERN.fullmatch(text or "") is not None
 
 
 def bump(previous: str | None, change: str) -> str:

@@ -19,7 +19,7 @@ from app.sla.diff import change_reasons, compare_documents
 from app.sla.document import build_document, canonical_bytes, content_hash, document_bytes, sha256_hex
 from app.versions import semver
 from app.versions.errors import VersionError
-from app.versions.frozen import remember_bytes
+from app.versions.published import remember_bytes
 from app.versions.policy import required_teams, self_approval_allowed
 from app.versions.queries import (  # noqa: F401  (part of this module's interface)
     approvals_of, document_of, editor_ids, find_version, get_current_version, get_open_version,

@@ -7,7 +7,7 @@ from app.htmx import page_or_block
 from app.sla.diff import compare_documents, field_label, value_diff_html
 from app.versions import bp
 from app.versions.forms import CompareForm
-from app.versions.frozen import compared
+from app.versions.published import compared
 from app.versions.queries import OPEN_REF, approvals_by_version, approvals_of, find_version, list_versions
 from app.versions.services import document_of, draft_outlook, missing_teams
 
