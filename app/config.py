@@ -37,8 +37,13 @@ def development_secret_key(instance_dir: Path) -> str:
     """Return the development key, generating it once into the instance folder."""
     path = instance_dir / DEV_KEY_FILE
     if not path.exists():
-        instance_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
+        instance_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:  # created readable by its owner only: whoever reads it can forge sessions
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first
+            return path.read_text().strip()
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 

@@ -1,7 +1,9 @@
 """Engine settings that depend on the database in use."""
+import os
+
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from app.extensions import db
 
@@ -21,8 +23,25 @@ def engine_options(url: str) -> dict:
     return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
 
 
+def create_private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file that does not exist yet readable by its owner only (it holds
+    password hashes); SQLite would create it with the umask's mode, and gives its WAL files the same."""
+    parsed = make_url(url)
+    path = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not path or path == ":memory:" or path.startswith("file:"):
+        return
+    if os.path.exists(path):
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def configure_engine_events(app: Flask) -> None:
     """SQLite runs with foreign keys on and WAL; nothing to do for PostgreSQL."""
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
