@@ -179,17 +179,18 @@ def test_x_forwarded_for_from_one_trusted_proxy_names_the_client(client, make_us
     assert post_login(client, user.email, headers=spoofed).status_code == 302
 
 
-def _guess_in_parallel(app, emails, password="wrong"):
+def _guess_in_parallel(app, emails, passwords=("wrong",)):
     """Post one sign-in per email from one address, all released at once; returns the statuses."""
     barrier = threading.Barrier(len(emails))
     statuses = []
 
-    def guess(email):
+    def guess(email, password):
         client = app.test_client()
         barrier.wait()
         statuses.append(post_login(client, email, password).status_code)
 
-    threads = [threading.Thread(target=guess, args=(email,)) for email in emails]
+    threads = [threading.Thread(target=guess, args=(email, passwords[n % len(passwords)]))
+               for n, email in enumerate(emails)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -212,6 +213,15 @@ def test_forty_parallel_guesses_at_many_accounts_check_only_twenty(app, hash_che
     statuses = _guess_in_parallel(app, [f"person{n}@example.com" for n in range(40)])
     assert sorted(statuses) == [401] * 20 + [429] * 20
     assert len(hash_checks) == 20
+
+
+@pytest.mark.parametrize("app_config", [{"TESTING": True, "WTF_CSRF_ENABLED": False,
+                                         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 25, "max_overflow": 0}}])
+def test_right_and_wrong_passwords_at_once_never_fail_or_wait_for_each_other(app, make_user):
+    user = make_user("reader")
+    statuses = _guess_in_parallel(app, [user.email] * 20, passwords=(PASSWORD, "wrong"))
+    assert len(statuses) == 20 and set(statuses) <= {302, 401, 429}
+    assert 302 in statuses
 
 
 # --- after sign-in: where to, and a fresh session -------------------------------------------

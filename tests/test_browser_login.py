@@ -1,4 +1,4 @@
-"""In Chromium: sign in through the form and see the home page; a wrong password is refused."""
+"""In Chromium: sign in through the form, change the password under Account, refused redirects and passwords."""
 import re
 
 import pytest
@@ -42,3 +42,32 @@ def test_no_console_errors_or_csp_violations_on_the_login_page(page, live_server
     page.wait_for_load_state("networkidle")
     assert page.evaluate("typeof htmx") == "object"
     assert errors == []
+
+
+def test_change_the_password_under_account_then_sign_in_with_it(page, editor):
+    new_password = "a brand new passphrase"
+    page.goto("/login")
+    page.get_by_label("Email").fill(editor)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Account").click()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill(new_password)
+    page.get_by_label("New password again").fill(new_password)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Your password is changed")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Sign out")).click()
+    page.get_by_label("Email").fill(editor)
+    page.get_by_label("Password").fill(new_password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name=re.compile("Sign out Eve Editor"))).to_be_visible()
+
+
+def test_a_next_that_leaves_the_site_lands_on_the_home_page(page, editor, live_server):
+    page.goto("/login?next=/%09/evil.example/phish")
+    page.get_by_label("Email").fill(editor)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name=re.compile("Sign out Eve Editor"))).to_be_visible()
+    assert page.url == live_server.url + "/"

@@ -78,7 +78,7 @@ def account_password():
 def _password_changed(new_password: str):
     user = current_user._get_current_object()
     kept_remember_me = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-    change_password(user, new_password)
+    change_password(user, new_password, by=user)
     db.session.commit()
     start_session(user, remember=kept_remember_me)
     flash("Your password is changed; you were signed out everywhere else.", "success")

@@ -68,11 +68,12 @@ def check_current_password(user: User, password: str, address: str) -> bool:
 
 
 def change_password(user: User, new_password: str, by: User | None = None) -> User:
-    """Set a new password; every other session and remember-me cookie of the user ends."""
+    """Set a new password (`by` whoever did it: the user, or None on the command line); every
+    session and remember-me cookie of the user issued before ends."""
     check_password_strength(new_password, user.email)
     user.set_password(new_password)
     user.must_change_password = False
-    record_event("user.password_changed", user=by or user, summary=f"Changed the password of {user.email}")
+    record_event("user.password_changed", user=by, summary=f"Changed the password of {user.email}")
     db.session.flush()
     return user
 

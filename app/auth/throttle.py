@@ -88,6 +88,7 @@ def claim_attempt(email: str, address: str) -> Claim:
             for row in rows.values():
                 row.failures += 1
                 row.at = max(row.at, at)
+            _forget_stale(at)
             db.session.commit()
             return Claim(email, address, at)
     finally:
@@ -107,18 +108,21 @@ def _wait(row: LoginAttempt, at: datetime) -> float:
 
 
 def settle_success(claim: Claim) -> None:
-    """The password was right: forget the pair's streak and give the address its count back."""
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == claim.email,
-                                                  LoginAttempt.address == claim.address))
+    """The password was right: give the address its count back and forget the pair's streak (in
+    the claim's key order, so the two never wait for each other's rows)."""
     db.session.execute(update(LoginAttempt)
                        .where(LoginAttempt.email == ANY_ACCOUNT, LoginAttempt.address == claim.address,
                               LoginAttempt.failures > 0)
                        .values(failures=LoginAttempt.failures - 1))
-    _forget_stale(claim.at)
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == claim.email,
+                                                  LoginAttempt.address == claim.address))
     db.session.commit()
 
 
 def _forget_stale(at: datetime) -> None:
-    """Drop rows whose streak ended a window ago: the table holds only live counts."""
+    """Drop rows whose streak ended a window ago, so the table holds only live counts; rows that
+    another attempt holds are skipped, never waited for."""
     window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < at - window))
+    stale = (select(LoginAttempt.id).where(LoginAttempt.at < at - window)
+             .with_for_update(skip_locked=True).scalar_subquery())
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(stale)))
