@@ -23,7 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from app import database, errors, notifications, security, signals, templating
+    from app import database, errors, notifications, security, signals, templating, urls
     from app.api.auth import skip_sessions_for_tokens
     from app.cli import register_cli
     from app.versions import published
@@ -38,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     signals.connect_receivers(app)  # everything that happens on submit, send-back and publish
     published.init_app(app)
     skip_sessions_for_tokens(app)  # wraps the session interface: after any other change to it
+    urls.register_host_check(app)  # last: it wraps every other layer
     _trust_proxies(app)  # the outermost layer: every other one sees the client's own address
     return app
 

@@ -10,12 +10,13 @@ import ssl
 import threading
 from email.message import EmailMessage
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask.logging import default_handler, has_level_handler
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Team, User
+from app.urls import external_url
 from app.versions.errors import VersionError
 from app.versions.policy import required_teams
 from app.versions.queries import editor_ids
@@ -87,14 +88,8 @@ def version_editors(version) -> list[User]:
 # --- what --------------------------------------------------------------------------------
 
 def _link(endpoint: str, **values) -> str:
-    """An absolute link when one can be built (ACCORD_BASE_URL or the current request)."""
-    base = current_app.config.get("ACCORD_BASE_URL")
-    try:
-        if base and has_request_context():
-            return base + url_for(endpoint, **values)
-        return url_for(endpoint, _external=True, **values)
-    except RuntimeError:  # outside a request and without SERVER_NAME
-        return ""
+    """An absolute link from ACCORD_BASE_URL (never from the Host a request happened to name)."""
+    return external_url(endpoint, **values)
 
 
 def _version_link(version) -> str:

@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use")
 os.environ.setdefault("ACCORD_ENV", "development")
+os.environ.pop("ACCORD_BASE_URL", None)  # tests that need one set it; the rest answer any Host
 
 from app import create_app  # noqa: E402
 from app.extensions import db as _db  # noqa: E402

@@ -233,9 +233,19 @@ def test_without_a_mail_server_mail_goes_to_the_log(app, draft, people, caplog):
 
 
 def test_links_use_the_configured_base_url(app, draft, people, caplog):
+    # The test client asks for http://localhost; the base differs from it in scheme only (the Host must match).
+    app.config.update(MAIL_SERVER="", ACCORD_BASE_URL="https://localhost")
+    caplog.set_level(logging.INFO, logger="accord.mail")
+    assert submit(app, people["editor"], draft).status_code == 302
+    lines = [r.getMessage() for r in caplog.records if r.name == "accord.mail"]
+    assert len(lines) == 3 and all("https://localhost/review" in line for line in lines)
+
+
+def test_links_outside_a_request_use_the_base_url(app, draft, people, caplog):
+    """A publish from the command line or a background job still mails a usable link."""
     app.config.update(MAIL_SERVER="", ACCORD_BASE_URL="https://accord.example.com")
     caplog.set_level(logging.INFO, logger="accord.mail")
-    submit(app, people["editor"], draft)
+    notifications.on_version_submitted(draft, by=people["editor"])
     lines = [r.getMessage() for r in caplog.records if r.name == "accord.mail"]
     assert len(lines) == 3 and all("https://accord.example.com/review" in line for line in lines)
 
