@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 WORKERS ?= 4
+# pytest-xdist processes for `make test`: one per core by default (idle workers take queued tests from
+# busy ones); TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test serve install install-dev migrate bench clean
 
@@ -34,7 +37,7 @@ serve: migrate
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Not part of `make test`: about 6 minutes on two shared cores; BENCH_ARGS="--database sqlite" or "--quick".
 bench: install-dev
