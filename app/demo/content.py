@@ -20,13 +20,14 @@ class DemoDataError(ValueError):
     """A demo data file is not valid JSON of the expected shape."""
 
 
-def _read(path: Path, shape: type):
+def _read(path: Path) -> list[dict]:
+    """A data file's list of objects, or DemoDataError naming the file."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as error:  # bad UTF-8 or bad JSON
         raise DemoDataError(f"{path.name}: {error}") from error
-    if not isinstance(data, shape) or not all(isinstance(item, dict) for item in data):
-        raise DemoDataError(f"{path.name}: expected a JSON {shape.__name__} of objects")
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise DemoDataError(f"{path.name}: expected a JSON list of objects")
     return data
 
 
@@ -34,12 +35,12 @@ def read_published(directory: Path = DATA / "published") -> dict[str, list[dict]
     """Every section file's entries by section key, in the registry's order (unknown files last)."""
     files = {path.stem: path for path in directory.glob("*.json")}
     order = [key for key in SECTION_KEYS if key in files] + sorted(set(files) - set(SECTION_KEYS))
-    return {key: _read(files[key], list) for key in order}
+    return {key: _read(files[key]) for key in order}
 
 
 def read_draft_changes(path: Path = DATA / "draft.json") -> list[dict]:
     """The changes that make the open draft of the next version."""
-    return _read(path, list)
+    return _read(path)
 
 
 PUBLISHED: dict[str, list[dict]] = read_published()
