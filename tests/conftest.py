@@ -26,6 +26,7 @@ os.environ.pop("ACCORD_BASE_URL", None)  # tests that need one set it; the rest 
 from app import create_app  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
 from app.models import Team, User  # noqa: E402
+from app.transactions import transaction  # noqa: E402
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
@@ -122,7 +123,8 @@ def app(database_url, app_config):
 
     with app.app_context():
         from app.admin.services import ensure_core_teams
-        ensure_core_teams()
+        with transaction():
+            ensure_core_teams()
         yield app
         _db.session.remove()
         _db.engine.dispose()
@@ -211,7 +213,8 @@ def live_server(database_url):
     app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         from app.admin.services import ensure_core_teams
-        ensure_core_teams()
+        with transaction():
+            ensure_core_teams()
     # Port 0: the system picks a free port as it binds, so parallel workers never race for one.
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -73,12 +73,14 @@ def test_a_public_deployment_opens_reads_to_anyone(app, client, published, name)
 
 
 @pytest.mark.parametrize("public", [False, True])
-def test_a_revoked_token_is_refused_at_once(app, client, published, public):
+def test_a_revoked_token_is_refused_at_once(app, client, published, public, db):
     app.config["ACCORD_PUBLIC_API"] = public
     row, plaintext = create_token("soon revoked")
+    db.session.commit()
     headers = {"Authorization": f"Bearer {plaintext}"}
     assert client.get("/api/v1/sla", headers=headers).status_code == 200
     revoke_token(row)
+    db.session.commit()
     response = client.get("/api/v1/sla", headers=headers)
     assert response.status_code == 401
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]

@@ -97,8 +97,10 @@ def published(app, make_user):
 
 @pytest.fixture
 def token(app):
-    """A fresh token's plaintext."""
-    return create_token("test tool")[1]
+    """A fresh token's plaintext, committed as the admin page would."""
+    plaintext = create_token("test tool")[1]
+    db.session.commit()
+    return plaintext
 
 
 @pytest.fixture

@@ -231,6 +231,7 @@ def make_clients(app, make_user) -> dict:
     clients["token"].auth_headers = {"Authorization": f"Bearer {plaintext}"}
     revoked, revoked_plaintext = create_token("matrix revoked")
     revoke_token(revoked)
+    db.session.commit()
     clients["revoked-token"].auth_headers = {"Authorization": f"Bearer {revoked_plaintext}"}
     return clients
 

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.admin.services import create_user
+from app.transactions import transaction
 from tests.conftest import PASSWORD
 from tests.factories import make_draft, make_entry
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def pipeline(live_server):
     """A draft with three deal stages, and two editors, in the live server's database."""
-    with live_server.app.app_context():
+    with live_server.app.app_context(), transaction():
         make_draft([
             make_entry("deal_stages", "discovery", "Discovery", position=1, probability=0.1),
             make_entry("deal_stages", "quote", "Quote presented", position=2, probability=0.6),

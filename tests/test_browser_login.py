@@ -4,6 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.transactions import transaction
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def editor(live_server):
     from app.admin.services import create_user
-    with live_server.app.app_context():
+    with live_server.app.app_context(), transaction():
         user = create_user("eve@example.com", "Eve Editor", "marketing", "editor", PASSWORD)
         return user.email
 

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.sla.sections import SECTION_LIST
+from app.transactions import transaction
 from tests.conftest import PASSWORD
 from tests.test_reading_sample import MQL_DEFINITION_V2, publish_sample
 
@@ -16,7 +17,7 @@ NEW_HIRE = "nora@example.com"
 @pytest.fixture
 def agreement(live_server):
     from app.admin.services import create_user
-    with live_server.app.app_context():
+    with live_server.app.app_context(), transaction():
         approvers = [create_user("mia@example.com", "Mia Marketing", "marketing", "approver", PASSWORD),
                      create_user("sam@example.com", "Sam Sales", "sales", "approver", PASSWORD)]
         publish_sample("1.0.0", approvers=approvers)

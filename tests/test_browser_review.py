@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from app.admin.services import create_user
 from app.extensions import db
 from app.versions.services import open_draft
+from app.transactions import transaction
 from tests.conftest import PASSWORD
 from tests.factories import make_entry, make_published
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def agreement(live_server):
     """1.0.0 published, a draft raising the MQL threshold from 50 to 60, an editor and two approvers."""
-    with live_server.app.app_context():
+    with live_server.app.app_context(), transaction():
         editor = create_user("erin@example.com", "Erin Editor", "marketing", "editor", PASSWORD)
         create_user("mara@example.com", "Mara Marketing", "marketing", "approver", PASSWORD)
         create_user("sol@example.com", "Sol Sales", "sales", "approver", PASSWORD)

@@ -18,6 +18,7 @@ from app.api.tokens import create_token
 from app.editing.services import StaleEntryError, update_entry
 from app.extensions import db
 from app.models import Approval, AuditEvent, Entry, User, Version
+from app.transactions import transaction
 from app.versions.errors import VersionError
 from app.versions.services import approve_version, open_draft, submit_version
 from tests.conftest import TEST_DATABASE_URL
@@ -51,7 +52,8 @@ def race(app, count: int, action) -> list:
         with app.app_context():
             try:
                 barrier.wait()
-                return action(i)
+                with transaction():
+                    return action(i)
             except Exception as error:  # the outcome under test, collected for the assertions
                 return error
             finally:
@@ -107,7 +109,8 @@ def test_concurrent_final_approvals_publish_exactly_once(app, race_app, make_use
 
 def test_readers_during_a_publish_get_one_whole_document(app, make_user, live_server):
     draft, approvers = version_in_review(make_user, 1)
-    _, token = create_token("reader loop")
+    with transaction():
+        _, token = create_token("reader loop")
     old_sha = db.session.scalar(select(Version.sha256).where(Version.state == "published"))
     url = live_server.url + "/api/v1/sla"
     # The server is another worker: it lags the publish by at most its memo of the current version.

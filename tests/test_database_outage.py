@@ -215,6 +215,7 @@ def test_an_outage_answers_503_serves_the_document_from_memory_and_recovers(
 
 def test_without_a_remembered_version_the_current_document_is_a_503_too(app, client, published, clock, database):
     tool = {"Authorization": f"Bearer {create_token('tool')[1]}"}
+    _db.session.commit()  # as the admin page that creates it does
     _db.session.remove()
     database.stop()
     response = client.get("/api/v1/sla", headers=tool)

@@ -12,6 +12,7 @@ from app.demo.loader import DemoContentError, load_demo_content
 from app.extensions import db as _db
 from app.models import Approval, AuditEvent, Entry, User, Version
 from app.sla.diff import compare_documents
+from app.transactions import transaction
 from app.versions.services import (approval_refusal, approve_version, document_of, get_current_version,
                                    get_open_version, next_number, submit_version)
 from tests.test_demo_content import DEMO_CONTENT_SHA256
@@ -158,7 +159,7 @@ def test_the_loader_takes_any_content_in_the_document_shape(app):
 
 def test_a_broken_change_loads_nothing(app):
     create_demo_users()
-    with pytest.raises(DemoContentError, match="'nope'"):
+    with pytest.raises(DemoContentError, match="'nope'"), transaction():
         load_demo_content(SMALL, [{"op": "update", "key": "nope", "changes": {"name": "x"}}])
     assert count(Version) == 0 and count(Entry) == 0
 

@@ -6,6 +6,7 @@ import pytest
 from app.editing.services import StaleEntryError, update_entry
 from app.extensions import db
 from app.models import Entry, User
+from app.transactions import transaction
 from tests.factories import make_draft, make_entry
 from tests.test_editing_support import audit_actions, entry_by_key, html_of, valid_post
 
@@ -106,7 +107,8 @@ def race(app, entry_id, user_ids, revision=1):
                 data = {"key": entry.key, "name": f"Saved by {user.name} from {revision}", "team": entry.team,
                         "definition": entry.definition, "fields": dict(entry.fields)}
                 barrier.wait(timeout=10)
-                update_entry(entry, data, revision, by=user)
+                with transaction():
+                    update_entry(entry, data, revision, by=user)
                 outcomes[user_id] = "saved"
             except StaleEntryError as conflict:
                 outcomes[user_id] = f"stale at {conflict.current.revision}"

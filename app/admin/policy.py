@@ -43,7 +43,6 @@ def policy():
         try:
             set_policy(form.teams.data, form.allow_self_approval.data, by=current_user)
         except VersionError as error:
-            db.session.rollback()
             form.form_errors.append(str(error))
         else:
             flash("Approval policy saved.", "success")

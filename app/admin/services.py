@@ -1,4 +1,4 @@
-"""Writes on users and teams: one verb a thing an admin can do, each one transaction."""
+"""Writes on users and teams: one verb a thing an admin can do; the request commits (app/transactions.py)."""
 from sqlalchemy import func, select
 
 from app.audit import record_event
@@ -29,7 +29,7 @@ def ensure_core_teams() -> list[Team]:
             team = Team(slug=slug, name=name, required_for_approval=True)
             db.session.add(team)
         teams.append(team)
-    db.session.commit()
+    db.session.flush()
     return teams
 
 
@@ -54,7 +54,7 @@ def create_user(email: str, name: str, team_slug: str, role: str, password: str,
     db.session.flush()
     record_event("user.created", user=by, summary=f"Created {email} ({role}, {team.slug})",
                  after={"email": email, "role": role, "team": team.slug})
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -79,7 +79,7 @@ def update_user(user: User, name: str, team_slug: str, role: str, by=None) -> Us
     user.name, user.team, user.role = name.strip(), team, role
     after = {"name": user.name, "team": team.slug, "role": role}
     record_event("user.changed", user=by, summary=f"Changed {user.email}", before=before, after=after)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -91,7 +91,7 @@ def set_user_active(user: User, active: bool, by=None) -> User:
         user.active = active
         record_event("user.reactivated" if active else "user.deactivated", user=by,
                      summary=f"{'Reactivated' if active else 'Deactivated'} {user.email}")
-        db.session.commit()
+        db.session.flush()
     return user
 
 
@@ -102,7 +102,7 @@ def create_team(slug: str, name: str, by=None) -> Team:
     team = Team(slug=slug, name=name.strip())
     db.session.add(team)
     record_event("team.created", user=by, summary=f"Created team {slug}", after={"slug": slug, "name": name})
-    db.session.commit()
+    db.session.flush()
     return team
 
 
@@ -111,5 +111,5 @@ def rename_team(team: Team, name: str, by=None) -> Team:
     team.name = name.strip()
     record_event("team.changed", user=by, summary=f"Renamed team {team.slug}", before=before,
                  after={"name": team.name})
-    db.session.commit()
+    db.session.flush()
     return team

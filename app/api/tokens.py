@@ -49,7 +49,7 @@ def create_token(name: str, by=None) -> tuple[ApiToken, str]:
     db.session.flush()
     record_event("token.created", user=by, summary=f"Created API token '{name}' ({token.prefix}…)",
                  after={"id": token.id, "name": name, "prefix": token.prefix})
-    db.session.commit()
+    db.session.flush()
     return token, plaintext
 
 
@@ -59,7 +59,7 @@ def revoke_token(token: ApiToken, by=None) -> ApiToken:
         token.revoked_at = utcnow()
         record_event("token.revoked", user=by, summary=f"Revoked API token '{token.name}' ({token.prefix}…)",
                      before={"id": token.id, "name": token.name, "prefix": token.prefix})
-        db.session.commit()
+        db.session.flush()
         _checked().pop(token.token_hash)
     return token
 

@@ -31,7 +31,7 @@ def create_demo_users() -> list[tuple[str, str, str]]:
             if existing is not None:
                 existing.set_password(password)
                 existing.active = True
-                db.session.commit()
+                db.session.flush()
             else:
                 create_user(email, f"{team.capitalize()} {role.capitalize()}", team, role, password)
             credentials.append((email, f"{team} {role}", password))

@@ -1,4 +1,4 @@
-"""Writes on the draft's entries: one verb per thing an editor can do, each one transaction."""
+"""Writes on the draft's entries: one verb per thing an editor can do; the request commits (app/transactions.py)."""
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -9,6 +9,7 @@ from app.models import Entry, Version, VersionState
 from app.models.base import utcnow
 from app.sla.document import entry_to_dict, sort_entries
 from app.sla.sections import SECTIONS, normalise_fields
+from app.transactions import savepoint
 
 AUDIT_TEXT_MAX = 200
 IN_REVIEW_MESSAGE = "This version is in review: editing is closed until it is sent back."
@@ -36,7 +37,6 @@ def _lock_draft(version_id: int) -> Version:
     version = db.session.scalar(select(Version).where(Version.id == version_id)
                                 .with_for_update(read=True).execution_options(populate_existing=True))
     if version is None or version.state != VersionState.DRAFT.value:
-        db.session.rollback()
         if version is not None and version.state == VersionState.IN_REVIEW.value:
             raise EditingError(IN_REVIEW_MESSAGE)
         raise EditingError(NOT_DRAFT_MESSAGE)
@@ -75,7 +75,6 @@ def _write(entry_id: int, revision: int, values: dict, by) -> bool:
 
 
 def _refuse_stale(entry_id: int):
-    db.session.rollback()
     current = db.session.get(Entry, entry_id, populate_existing=True)
     if current is None:
         raise EditingError("This entry was deleted after you opened it.")
@@ -83,7 +82,6 @@ def _refuse_stale(entry_id: int):
 
 
 def _key_taken(key: str) -> EditingError:
-    db.session.rollback()
     return EditingError(f"Another entry of this draft already has the key '{key}'.", field="key")
 
 
@@ -98,15 +96,16 @@ def add_entry(version: Version, section_key: str, data: dict, by=None) -> Entry:
         position = (last or 0) + 1
     entry = Entry(version_id=version.id, section=section_key, position=position, revision=1,
                   updated_at=utcnow(), updated_by_id=getattr(by, "id", None), **_values(section_key, data))
-    db.session.add(entry)
     try:
-        db.session.flush()
+        with savepoint():
+            db.session.add(entry)
+            db.session.flush()
     except IntegrityError:
         raise _key_taken(data["key"]) from None
     record_event("entry.created", user=by, version=version, entry_key=entry.key,
                  summary=f"Added the {section.singular} “{entry.name}” ({entry.key})",
                  after={k: _short(v) for k, v in entry_to_dict(entry).items()})
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
@@ -116,13 +115,12 @@ def update_entry(entry: Entry, data: dict, revision: int, by=None) -> Entry:
     entry_id, before = entry.id, entry_to_dict(entry)
     values = _values(entry.section, data)
     if _values(entry.section, {**before, "fields": before}) == values:
-        db.session.rollback()  # nothing to save, so nothing can be lost either
-        return entry
+        return entry  # nothing to save, so nothing can be lost either
     if values["key"] != entry.key and referencing_entries(version.id, entry.key):
-        db.session.rollback()
         raise EditingError(f"Other entries refer to '{entry.key}': a key in use cannot change.", field="key")
     try:
-        written = _write(entry_id, revision, values, by)
+        with savepoint():
+            written = _write(entry_id, revision, values, by)
     except IntegrityError:
         raise _key_taken(values["key"]) from None
     if not written:
@@ -132,7 +130,7 @@ def update_entry(entry: Entry, data: dict, revision: int, by=None) -> Entry:
     record_event("entry.changed", user=by, version=version, entry_key=entry.key,
                  summary=f"Changed “{entry.name}” ({entry.key}): {', '.join(new) or 'nothing'}",
                  before=old, after=new)
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
@@ -141,7 +139,6 @@ def deprecate_entry(entry: Entry, successor: str | None, revision: int, by=None)
     version = _lock_draft(entry.version_id)
     entry_id, key = entry.id, entry.key
     if successor and (successor == key or successor not in version_keys(version.id)):
-        db.session.rollback()
         raise EditingError(f"There is no other entry '{successor}' in this draft.", field="successor")
     before = {"deprecated": entry.deprecated, "superseded_by": entry.superseded_by}
     if not _write(entry_id, revision, {"deprecated": True, "superseded_by": successor or None}, by):
@@ -150,7 +147,7 @@ def deprecate_entry(entry: Entry, successor: str | None, revision: int, by=None)
     record_event("entry.deprecated", user=by, version=version, entry_key=key,
                  summary=f"Deprecated “{entry.name}” ({key})" + (f", superseded by {successor}" if successor else ""),
                  before=before, after={"deprecated": True, "superseded_by": successor or None})
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
@@ -161,7 +158,6 @@ def delete_entry(entry: Entry, by=None) -> list[str]:
     cleaned = []
     for other, _fields in referencing_entries(version.id, key):
         if not _write(other.id, other.revision, _without_reference(other, key), by):
-            db.session.rollback()
             raise EditingError(f"“{other.name}” changed while deleting; please try again.")
         cleaned.append(other.key)
     db.session.delete(entry)
@@ -171,7 +167,7 @@ def delete_entry(entry: Entry, by=None) -> list[str]:
                  (f"; removed references from {', '.join(cleaned)}" if cleaned else ""),
                  before={k: _short(v) for k, v in before.items()},
                  after={"references_removed_from": cleaned} if cleaned else None)
-    db.session.commit()
+    db.session.flush()
     return cleaned
 
 
@@ -195,14 +191,12 @@ def move_entry(entry: Entry, direction: str, by=None) -> Entry:
     version = _lock_draft(entry.version_id)
     section = SECTIONS[entry.section]
     if not section.ordered:
-        db.session.rollback()
         raise EditingError(f"{section.title} have no order to change.")
     siblings = sort_entries(db.session.scalars(select(Entry).where(
         Entry.version_id == version.id, Entry.section == entry.section)))
     index = next(i for i, e in enumerate(siblings) if e.id == entry.id)
     target = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down") or not 0 <= target < len(siblings):
-        db.session.rollback()
         raise EditingError(f"“{entry.name}” is already {'first' if direction == 'up' else 'last'}.")
     old_positions = {e.key: e.position for e in siblings}
     siblings[index], siblings[target] = siblings[target], siblings[index]
@@ -212,12 +206,11 @@ def move_entry(entry: Entry, direction: str, by=None) -> Entry:
         positions = list(range(1, len(siblings) + 1))
     for sibling, position in zip(siblings, positions):
         if sibling.position != position and not _write(sibling.id, sibling.revision, {"position": position}, by):
-            db.session.rollback()
             raise EditingError("The order changed meanwhile: reload the page and try again.")
     moved = {e.key: p for e, p in zip(siblings, positions) if old_positions[e.key] != p}
     record_event("entry.reordered", user=by, version=version, entry_key=entry.key,
                  summary=f"Moved “{entry.name}” ({entry.key}) {direction}",
                  before={k: old_positions[k] for k in moved}, after=moved)
-    db.session.commit()
+    db.session.flush()
     db.session.expire_all()
     return entry

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Acknowledgement, User, Version
 from app.models.content import FROZEN_STATES
+from app.transactions import savepoint
 from app.versions.published import VersionRef, current_version_ref, find_published, ref_columns
 
 
@@ -82,11 +83,11 @@ def acknowledge_version(user: User, number: str | None) -> tuple[Acknowledgement
     if existing is not None:
         return existing, False
     acknowledgement = Acknowledgement(user_id=user.id, version_id=version_id)
-    db.session.add(acknowledgement)
     try:
-        db.session.commit()
+        with savepoint():
+            db.session.add(acknowledgement)
+            db.session.flush()
     except IntegrityError:  # the same person, twice at once: the first one counts
-        db.session.rollback()
         return _find(user.id, version_id), False
     return acknowledgement, True
 
