@@ -23,7 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from app import database, errors, notifications, security, signals, templating, urls
+    from app import database, errors, notifications, security, signals, templating, transactions, urls
     from app.api.auth import skip_sessions_for_tokens
     from app.cli import register_cli
     from app.versions import published
@@ -34,6 +34,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.register_security_headers(app)
     templating.register_template_helpers(app)
     register_cli(app)
+    transactions.init_app(app)  # after the CLI: it wraps every command
     notifications.prepare_mail_log(app)
     signals.connect_receivers(app)  # everything that happens on submit, send-back and publish
     published.init_app(app)
