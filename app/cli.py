@@ -73,25 +73,41 @@ def demo_command(force, if_empty):
 sla_cli = AppGroup("sla", help="Back up and restore the whole SLA database.")
 
 
+def _backup_secret(key: str | None) -> str:
+    """The secret a backup's seal key is derived from: --key, or this deployment's SECRET_KEY."""
+    from flask import current_app
+
+    return key if key is not None else current_app.config["SECRET_KEY"]
+
+
+KEY_HELP = ("Seal or check the file with a key derived from this secret instead of SECRET_KEY "
+            "(also read from ACCORD_BACKUP_KEY).")
+
+
 @sla_cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
-def export_command(file):
-    """Write every table to FILE as checksummed JSON."""
-    from app.backup import export_backup
+@click.option("--key", envvar="ACCORD_BACKUP_KEY", help=KEY_HELP)
+def export_command(file, key):
+    """Write every table to FILE as JSON sealed with an HMAC (its key is not in the file)."""
+    from app.backup import BackupError, export_backup
 
-    counts = export_backup(file)
+    try:
+        counts = export_backup(file, _backup_secret(key))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables to {file}.")
 
 
 @sla_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--force", is_flag=True, help="Empty a database that has data first (it is all lost).")
-def import_command(file, force):
-    """Restore FILE into an empty database, with the same ids."""
+@click.option("--key", envvar="ACCORD_BACKUP_KEY", help=KEY_HELP)
+def import_command(file, force, key):
+    """Restore FILE into an empty database, with the same ids, if its seal matches the key."""
     from app.backup import BackupError, import_backup
 
     try:
-        counts = import_backup(file, force=force)
+        counts = import_backup(file, _backup_secret(key), force=force)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables from {file}.")

@@ -1,7 +1,9 @@
 """flask sla export / import: everything round-trips with its ids; damaged files change nothing."""
 import base64
 import hashlib
+import hmac
 import json
+import os
 import shutil
 import uuid
 from datetime import datetime
@@ -12,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from app import create_app
-from app.backup.archive import DERIVED_TABLES, checksum
+from app.backup.archive import DERIVED_TABLES, seal, seal_key
 from app.extensions import db as _db
 from app.models import (Acknowledgement, ApiToken, AuditEvent, Comment, Entry, LoginAttempt, Setting, Team,
                         User, Version, Webhook, WebhookAttempt, WebhookDelivery)
@@ -104,11 +106,17 @@ def count_rows(app) -> dict:
                     for t in _db.metadata.sorted_tables}
 
 
+def deployment_key() -> bytes:
+    """The seal key of the test deployments (they share the suite's SECRET_KEY)."""
+    return seal_key(os.environ["SECRET_KEY"])
+
+
 def rewrite(path, change) -> None:
-    """Edit a backup's content, then sign it again (what a careful forger would do)."""
+    """Edit a backup's content and seal it again with the deployment's own key: a file only the
+    deployment could have written, to reach the checks behind the seal."""
     data = json.loads(path.read_text(encoding="utf-8"))
     change(data["content"])
-    data["checksum"]["value"] = checksum(data["content"])
+    data["checksum"]["value"] = seal(data, deployment_key())
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
@@ -116,8 +124,9 @@ def test_every_table_round_trips_with_ids_bytes_and_hashes(app, make_user, secon
     ids = populate(make_user)
     first = export_to(app, tmp_path / "first.json")
     tables = first["content"]["tables"]
-    assert first["format"] == "accord-backup" and first["format_version"] == 1
-    assert first["checksum"] == {"algorithm": "sha256", "value": checksum(first["content"])}
+    assert first["format"] == "accord-backup" and first["format_version"] == 2
+    assert first["checksum"] == {"algorithm": "hmac-sha256", "value": seal(first, deployment_key())}
+    assert os.environ["SECRET_KEY"] not in (tmp_path / "first.json").read_text(encoding="utf-8")
     assert set(tables) == {t.name for t in _db.metadata.sorted_tables} - set(DERIVED_TABLES)
     assert all(tables[name] for name in tables), [name for name in tables if not tables[name]]
     raw = (tmp_path / "first.json").read_text(encoding="utf-8")
@@ -128,7 +137,7 @@ def test_every_table_round_trips_with_ids_bytes_and_hashes(app, make_user, secon
     assert result.exit_code == 0, result.output
     second = export_to(target, tmp_path / "second.json")
     assert second["content"] == first["content"]
-    assert second["checksum"] == first["checksum"]
+    assert second["checksum"]["value"] == seal(second, deployment_key())
 
     with target.app_context():
         for number, version_id in (("1.0.0", ids["old"]), ("1.1.0", ids["current"])):
@@ -261,7 +270,7 @@ def _orphan_entry(path):
 
 @pytest.mark.parametrize("damage,message", [
     (_truncate, "not valid JSON"),
-    (_tamper_text, "Checksum mismatch"),
+    (_tamper_text, "seal does not match"),
     (_future_format, "Unknown backup format version 99"),
     (_forged_document, "do not match their SHA-256"),
     (_not_a_backup, "not an Accord backup"),
@@ -308,3 +317,89 @@ def test_a_restored_database_serves_the_same_bytes_tokens_and_glossary(app, make
     page = reader.get("/glossary", query_string={"q": "Second"})
     assert page.status_code == 200 and b"/terms/sla" in page.data
     assert b"/terms/sla" not in reader.get("/glossary", query_string={"q": "qqqqzzzz"}).data
+
+
+# --- the seal ---------------------------------------------------------------------------------
+
+def _make_a_reader_admin(content):
+    user = next(u for u in content["tables"]["users"] if u["role"] != "admin")
+    user["role"] = "admin"
+
+
+def _resealed_with_sha256(path):
+    """What the old format allowed: edit, then recompute a checksum anyone can compute."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    _make_a_reader_admin(data["content"])
+    unsealed = {k: v for k, v in data.items() if k != "checksum"}
+    data["checksum"] = {"algorithm": "sha256",
+                        "value": hashlib.sha256(json.dumps(unsealed, sort_keys=True).encode()).hexdigest()}
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _resealed_with_a_guessed_key(path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    _make_a_reader_admin(data["content"])
+    data["checksum"]["value"] = seal(data, seal_key("changeme"))
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _seal_copied_onto_another_export_time(path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["exported_at"] = "2020-01-01T00:00:00Z"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _old_plain_checksum_format(path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["format_version"] = 1
+    data["checksum"] = {"algorithm": "sha256",
+                        "value": hashlib.sha256(json.dumps(data["content"]).encode()).hexdigest()}
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("forge,message", [
+    (_resealed_with_sha256, "seal does not match"),
+    (_resealed_with_a_guessed_key, "seal does not match"),
+    (_seal_copied_onto_another_export_time, "seal does not match"),
+    (_old_plain_checksum_format, "format version 1"),
+])
+def test_an_edited_and_resealed_file_is_refused(app, make_user, tmp_path, forge, message):
+    populate(make_user)
+    path = tmp_path / "backup.json"
+    export_to(app, path)
+    forge(path)
+    before = count_rows(app)
+    _db.session.remove()
+    result = import_from(app, path, "--force")
+    assert result.exit_code != 0 and message in result.output, result.output
+    assert count_rows(app) == before
+
+
+def test_a_backup_from_another_deployment_needs_its_key(app, make_user, second_database, tmp_path):
+    populate(make_user)
+    export_to(app, tmp_path / "backup.json")
+    elsewhere = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": second_database,
+                            "SECRET_KEY": "another-deployment-secret-key-0123456789"})
+    refused = import_from(elsewhere, tmp_path / "backup.json")
+    assert refused.exit_code != 0 and "another deployment needs that deployment's SECRET_KEY" in refused.output
+    assert count_rows(elsewhere)["users"] == 0
+    restored = import_from(elsewhere, tmp_path / "backup.json", "--key", os.environ["SECRET_KEY"])
+    assert restored.exit_code == 0, restored.output
+    assert count_rows(elsewhere)["users"] == count_rows(app)["users"]
+
+
+def test_a_backup_sealed_with_a_given_key_is_restored_with_that_key(app, make_user, tmp_path):
+    populate(make_user)
+    path = tmp_path / "backup.json"
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["sla", "export", str(path)],
+                                              env={"ACCORD_BACKUP_KEY": "a passphrase kept in the vault"})
+    assert result.exit_code == 0, result.output
+    data = json.loads(path.read_text(encoding="utf-8"))
+    expected = hmac.new(seal_key("a passphrase kept in the vault"),
+                        json.dumps({k: v for k, v in data.items() if k != "checksum"}, sort_keys=True,
+                                   ensure_ascii=False, separators=(",", ":")).encode(), hashlib.sha256).hexdigest()
+    assert data["checksum"]["value"] == expected
+    _db.session.remove()
+    assert import_from(app, path, "--force").exit_code != 0
+    assert import_from(app, path, "--force", "--key", "a passphrase kept in the vault").exit_code == 0

@@ -1,6 +1,7 @@
-"""The backup file: its format, its checksum, and the checks that run before anything is written."""
+"""The backup file: its format, its seal, and the checks that run before anything is written."""
 import base64
 import hashlib
+import hmac
 import json
 from datetime import date, datetime
 
@@ -9,7 +10,8 @@ from sqlalchemy import JSON, Date, DateTime, LargeBinary
 from app.canonical import canonical_json
 
 FORMAT = "accord-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1 was sealed with a plain SHA-256, which anyone who edits the file can recompute
+SEAL_ALGORITHM = "hmac-sha256"
 FROZEN_STATES = ("published", "superseded")
 OPEN_STATES = ("draft", "in_review")
 # Rows that belong to one version and are restored with it.
@@ -27,9 +29,18 @@ class BackupError(ValueError):
     """A backup file that cannot be restored, or a database that refuses it; nothing was changed."""
 
 
-def checksum(content: dict) -> str:
-    """SHA-256 hex of the canonical content."""
-    return hashlib.sha256(canonical_json(content)).hexdigest()
+def seal_key(secret: str) -> bytes:
+    """The key a backup is sealed with, derived from a secret that is never written into the file:
+    the deployment's SECRET_KEY, or the --key given to export and import."""
+    if not secret:
+        raise BackupError("A backup needs a key to seal or check it: set SECRET_KEY or give --key.")
+    return hmac.new(secret.encode("utf-8"), b"accord backup seal", hashlib.sha256).digest()
+
+
+def seal(document: dict, key: bytes) -> str:
+    """HMAC-SHA256 hex of the canonical file, its own seal left out."""
+    sealed = {name: value for name, value in document.items() if name != "checksum"}
+    return hmac.new(key, canonical_json(sealed), hashlib.sha256).hexdigest()
 
 
 def dump_value(column, value):
@@ -56,13 +67,13 @@ def load_value(column, value):
     return value
 
 
-def wrap(content: dict, exported_at: str) -> dict:
-    """The whole file: format marker, version, checksum and content."""
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, "exported_at": exported_at,
-            "checksum": {"algorithm": "sha256", "value": checksum(content)}, "content": content}
+def wrap(content: dict, exported_at: str, key: bytes) -> dict:
+    """The whole file: format marker, version, content, and the seal over all of them."""
+    document = {"format": FORMAT, "format_version": FORMAT_VERSION, "exported_at": exported_at, "content": content}
+    return {**document, "checksum": {"algorithm": SEAL_ALGORITHM, "value": seal(document, key)}}
 
 
-def parse(raw: bytes, tables: dict) -> dict:
+def parse(raw: bytes, tables: dict, key: bytes) -> dict:
     """Check a backup file completely and return its tables as rows of Python values."""
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -70,15 +81,22 @@ def parse(raw: bytes, tables: dict) -> dict:
         raise BackupError(f"The file is not valid JSON (truncated or damaged?): {error}") from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BackupError(f"This is not an Accord backup (expected \"format\": \"{FORMAT}\").")
+    if data.get("format_version") == 1:
+        raise BackupError("This backup has format version 1: its plain SHA-256 checksum can be recomputed by "
+                          "anyone who edits the file, so it cannot be trusted. Restore it with the Accord "
+                          "release that wrote it, then export it again with this one.")
     if data.get("format_version") != FORMAT_VERSION:
         raise BackupError(f"Unknown backup format version {data.get('format_version')!r}; "
                           f"this Accord reads version {FORMAT_VERSION}.")
+    given = data.get("checksum") if isinstance(data.get("checksum"), dict) else {}
+    if given.get("algorithm") != SEAL_ALGORITHM or not isinstance(given.get("value"), str) or \
+            not hmac.compare_digest(given["value"], seal(data, key)):
+        raise BackupError("The backup's seal does not match: the file was changed after it was exported, or it "
+                          "was sealed with another key (a backup from another deployment needs that "
+                          "deployment's SECRET_KEY, or the --key it was exported with, given as --key).")
     content = data.get("content")
-    expected = (data.get("checksum") or {}).get("value") if isinstance(data.get("checksum"), dict) else None
     if not isinstance(content, dict) or not isinstance(content.get("tables"), dict):
         raise BackupError("The backup has no content.")
-    if expected != checksum(content):
-        raise BackupError("Checksum mismatch: the file was changed or damaged after it was exported.")
     rows = {name: _load_table(tables, name, table_rows) for name, table_rows in content["tables"].items()}
     _check_versions(rows.get("versions", []))
     known = {row.get("id") for row in rows.get("versions", [])}

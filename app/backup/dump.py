@@ -5,7 +5,7 @@ import tempfile
 
 from sqlalchemy import select
 
-from app.backup.archive import backed_up_tables, dump_value, wrap
+from app.backup.archive import backed_up_tables, dump_value, seal_key, wrap
 from app.extensions import db
 from app.models.base import utcnow
 
@@ -37,9 +37,11 @@ def snapshot_content() -> dict:
             connection.exec_driver_sql("ROLLBACK")
 
 
-def export_backup(path: str) -> dict:
-    """Write the whole database to `path` (atomically) and return a row count per table."""
-    document = wrap(snapshot_content(), utcnow().replace(microsecond=0).isoformat() + "Z")
+def export_backup(path: str, secret: str) -> dict:
+    """Write the whole database to `path` (atomically), sealed with a key derived from `secret`, and
+    return a row count per table."""
+    key = seal_key(secret)
+    document = wrap(snapshot_content(), utcnow().replace(microsecond=0).isoformat() + "Z", key)
     directory = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".accord-backup-", suffix=".json")
     try:

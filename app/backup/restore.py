@@ -10,7 +10,8 @@ import re
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from app.backup.archive import FROZEN_STATES, VERSION_CHILDREN, BackupError, backed_up_tables, parse
+from app.backup.archive import (FROZEN_STATES, VERSION_CHILDREN, BackupError, backed_up_tables, parse,
+                                seal_key)
 from app.extensions import db
 from app.models.accounts import CORE_TEAMS
 
@@ -19,12 +20,14 @@ PUBLISH_COLUMNS = ("number", "published_at", "change", "document", "sha256", "ef
 SUPERSEDE_COLUMNS = ("superseded_at",)
 
 
-def import_backup(path: str, force: bool = False) -> dict:
-    """Restore the file at `path` with its ids; refuses a database with data unless `force`."""
+def import_backup(path: str, secret: str, force: bool = False) -> dict:
+    """Restore the file at `path` with its ids, if its seal matches the key derived from `secret`;
+    refuses a database with data unless `force`."""
+    key = seal_key(secret)
     with open(path, "rb") as handle:
         raw = handle.read()
     tables = {table.name: table for table in backed_up_tables(db.metadata)}
-    rows = parse(raw, tables)
+    rows = parse(raw, tables, key)
     db.session.remove()  # the restore runs on a connection of its own; drop cached objects
     with db.engine.connect() as connection:
         _begin(connection)
