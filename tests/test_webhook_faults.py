@@ -174,3 +174,15 @@ def test_the_worker_survives_a_failed_pass(manual, runner, db, make_user, monkey
     failed = [line for line in result.output.splitlines() if "pass failed" in line]
     assert len(failed) == 1 and "OperationalError" in failed[0] and "trying again in 0.5 s" in failed[0]
     assert "Tried 2 webhook deliveries." in result.output
+
+
+def test_a_single_failed_pass_exits_with_an_error(manual, runner, monkeypatch):
+    """`--once` (from cron, say) reports the failure in its exit status as well as in one line."""
+    def failing_pass(*_args, **_kwargs):
+        raise OperationalError("SELECT webhook_deliveries", {}, Exception("connection refused\nmore detail"))
+
+    monkeypatch.setattr(sender, "deliver_due", failing_pass)
+    result = runner.invoke(args=["webhooks", "deliver", "--once"])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line] == [
+        "Webhook delivery pass failed (OperationalError: (builtins.Exception) connection refused)."]

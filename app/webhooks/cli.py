@@ -13,7 +13,8 @@ def deliver_command(once, interval):
     """Send due webhook deliveries and their retries (run one or more of these next to the web workers)."""
     from app.webhooks.sender import run_worker
 
-    run_worker(interval, once=once, echo=click.echo)
+    if not run_worker(interval, once=once, echo=click.echo):
+        raise SystemExit(1)  # only with --once: without it the worker never returns
 
 
 @webhooks_cli.command("list")

@@ -177,20 +177,24 @@ def wait_for_background(timeout: float = 10) -> None:
         threads[0].join(max(0.0, deadline - time.monotonic()))
 
 
-def run_worker(interval: float, once: bool = False, echo=click.echo) -> None:
+def run_worker(interval: float, once: bool = False, echo=click.echo) -> bool:
     """Deliver due webhooks forever (or once), pausing `interval` seconds between passes; a failed
-    pass (the database away, say) is reported in one line and the next one runs as usual."""
+    pass (the database away, say) is reported in one line and the next one runs as usual.
+    Returns whether the last pass succeeded (with `once`)."""
     while True:
         try:
             tried = deliver_due()
         except Exception as error:
             _forget_session()
-            echo(f"Webhook delivery pass failed ({one_line(error)}); trying again in {interval:g} s.", err=True)
+            retry = "" if once else f"; trying again in {interval:g} s"
+            echo(f"Webhook delivery pass failed ({one_line(error)}){retry}.", err=True)
+            succeeded = False
         else:
             if tried:
                 echo(f"Tried {tried} webhook deliver{'y' if tried == 1 else 'ies'}.")
+            succeeded = True
         if once:
-            return
+            return succeeded
         time.sleep(interval)
 
 
