@@ -1,5 +1,7 @@
 """A session or remember-me cookie stops working when it should: sign-out, deactivation, a new
 password, a new role or team, a forced reset."""
+import re
+
 import pytest
 
 from app.auth.services import change_password, force_password_reset
@@ -128,3 +130,23 @@ def test_a_user_id_of_the_current_generation_is_signed_in(app, make_user):
     with client.session_transaction() as session:
         session["_user_id"] = f"{user.id}:1"
     assert client.get("/").status_code == 200
+
+
+def test_signing_in_stores_when_it_happened(client, make_user):
+    user = make_user("reader")
+    sign_in_through_the_form(client, user, remember=True)
+    with client.session_transaction() as session:
+        assert re.fullmatch(rf"{user.id}:0:[0-9]+", session["_user_id"])
+
+
+@pytest.mark.parametrize("days,signed_in", [(29, True), (31, False)])
+def test_a_remember_me_cookie_lasts_thirty_days_even_if_the_browser_keeps_it(app, client, make_user, monkeypatch,
+                                                                              days, signed_in):
+    from app.auth import access
+
+    user = make_user("reader")
+    sign_in_through_the_form(client, user, remember=True)
+    later = access.now_seconds() + days * 24 * 3600
+    monkeypatch.setattr(access, "now_seconds", lambda: later)
+    assert is_signed_in(only_remember_cookie(app, client)) is signed_in
+    assert is_signed_in(client) is signed_in

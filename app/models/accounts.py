@@ -1,5 +1,6 @@
 """Teams, users and login attempts."""
 import secrets
+import time
 from datetime import datetime
 from functools import cache
 
@@ -70,6 +71,11 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """Flask-Login's alternative token: a cookie names the generation it was issued for."""
         return f"{self.id}:{self.session_generation or 0}"
+
+    def session_token(self) -> str:
+        """What signing in stores in the session and the remember-me cookie: get_id() and the
+        time it was issued, so that neither outlives 30 days."""
+        return f"{self.get_id()}:{int(time.time())}"
 
     def revoke_sessions(self) -> None:
         """Invalidate every session and remember-me cookie issued so far."""
