@@ -3,12 +3,11 @@
 Built from each version's frozen document. The result depends only on the key and the hashes of
 the published versions, so it is cached on exactly that (a new publish makes a new cache key).
 """
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from app.cache import BoundedMemo
 from app.versions.published import VersionRef, document_for, published_versions
 from app.sla.diff import compare_entries, field_label, format_value, is_prose, value_diff_html, word_diff_html
 
@@ -34,41 +33,22 @@ class HistoryEvent:
     fields: tuple[FieldChange, ...]
 
 
-_cache: "OrderedDict[tuple, list[HistoryEvent]]" = OrderedDict()
-_lock = threading.Lock()
-
-
-_known: dict[tuple, frozenset[str]] = {}
+_histories = BoundedMemo(CACHE_SIZE)  # by key and the published versions' hashes
+_known = BoundedMemo(1)  # every key ever published, for the current set of published versions
 
 
 def ever_published(key: str) -> bool:
     """Whether any published version had an entry with this key (one pass per set of versions)."""
     versions = published_versions()
     signature = tuple((v.id, v.sha256) for v in versions)
-    with _lock:
-        known = _known.get(signature)
-    if known is None:
-        known = frozenset(k for v in versions for k in document_for(v).entries)
-        with _lock:
-            _known.clear()
-            _known[signature] = known
+    known = _known.get(signature, lambda: frozenset(k for v in versions for k in document_for(v).entries))
     return key in known
 
 
 def term_history(key: str) -> list[HistoryEvent]:
     """Every published version that changed the term, newest first."""
     versions = published_versions()
-    cache_key = (key, tuple((v.id, v.sha256) for v in versions))
-    with _lock:
-        cached = _cache.get(cache_key)
-    if cached is not None:
-        return cached
-    events = _compute(key, versions)
-    with _lock:
-        _cache[cache_key] = events
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return events
+    return _histories.get((key, tuple((v.id, v.sha256) for v in versions)), lambda: _compute(key, versions))
 
 
 def _compute(key: str, versions: list[VersionRef]) -> list[HistoryEvent]:

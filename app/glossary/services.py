@@ -1,14 +1,13 @@
 """Reads for the glossary: the A–Z listing, one term with its back-links, the auto-linker."""
 import re
-import threading
-from urllib.parse import quote
-from collections import OrderedDict
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from app.cache import BoundedMemo
 from app.extensions import db
 from app.glossary.index import ensure_search_index, index_fact
 from app.glossary.models import GlossaryTerm
@@ -152,24 +151,14 @@ def get_term(key: str) -> TermView | None:
                     backlinks=backlinks, successor=successor, team_name=team_name)
 
 
-_linkers: "OrderedDict[tuple[str | None, str], TermLinker]" = OrderedDict()
-_linkers_lock = threading.Lock()
+_linkers = BoundedMemo(4)  # by document hash and URL scheme
 
 
 def linker_for(sha256: str | None, document: PublishedDocument) -> TermLinker:
     """The auto-linker for a document's terms, built once per document (and URL scheme)."""
-    cache_key = (sha256, url_for("glossary.term", key="-"))
-    with _linkers_lock:
-        linker = _linkers.get(cache_key) if sha256 else None
-    if linker is not None:
-        return linker
-    linker = TermLinker(link_targets(document))
-    if sha256:
-        with _linkers_lock:
-            _linkers[cache_key] = linker
-            while len(_linkers) > 4:
-                _linkers.popitem(last=False)
-    return linker
+    if not sha256:
+        return TermLinker(link_targets(document))
+    return _linkers.get((sha256, url_for("glossary.term", key="-")), lambda: TermLinker(link_targets(document)))
 
 
 def link_targets(document: PublishedDocument) -> list[LinkTarget]:

@@ -1,11 +1,10 @@
 """Reads for the agreement's pages: the home summary and the printable document."""
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 
+from app.cache import BoundedMemo
 from app.extensions import db
 from app.models import Team
 from app.sla.diff import change_reasons
@@ -81,8 +80,7 @@ def agreement_for(number: str | None) -> Agreement | None:
     return load_agreement(ref) if ref else None
 
 
-_changes: "OrderedDict[tuple, LastChange]" = OrderedDict()
-_changes_lock = threading.Lock()
+_changes = BoundedMemo(8)  # by (previous sha256, this sha256): the pages show a handful of versions
 
 
 def last_change(agreement: Agreement) -> LastChange | None:
@@ -90,18 +88,12 @@ def last_change(agreement: Agreement) -> LastChange | None:
     previous = previous_version(agreement.version)
     if previous is None:
         return None
-    cache_key = (previous.sha256, agreement.version.sha256)
-    with _changes_lock:
-        cached = _changes.get(cache_key)
-    if cached is not None:
-        return cached
-    diff = compared(previous, agreement.version)
+    return _changes.get((previous.sha256, agreement.version.sha256),
+                        lambda: _last_change(previous, agreement.version))
+
+
+def _last_change(previous: VersionRef, version: VersionRef) -> LastChange:
+    diff = compared(previous, version)
     reasons = change_reasons(diff)
-    change = LastChange(previous=previous, kind=agreement.version.change or diff["change"],
-                        summary=diff["summary"], reasons=reasons[:REASONS_SHOWN],
-                        more=max(0, len(reasons) - REASONS_SHOWN))
-    with _changes_lock:
-        _changes[cache_key] = change
-        while len(_changes) > 8:
-            _changes.popitem(last=False)
-    return change
+    return LastChange(previous=previous, kind=version.change or diff["change"], summary=diff["summary"],
+                      reasons=reasons[:REASONS_SHOWN], more=max(0, len(reasons) - REASONS_SHOWN))
