@@ -30,6 +30,7 @@ PRINCIPALS = {
     "editor": ("editor", "sales", True),
     "approver-marketing": ("approver", "marketing", True),
     "approver-sales": ("approver", "sales", True),
+    "approver-support": ("approver", "support", True),  # a team that is not required to sign
     "admin": ("admin", "marketing", True),
 }
 NOT_SIGNED_IN = ("anonymous", "token", "revoked-token", "deactivated")
@@ -61,6 +62,11 @@ def with_(base: dict, **changes) -> dict:
 
 
 ADMIN, APPROVER, EDITOR, READER = page("admin"), page("approver"), page("editor"), page("reader")
+# Sign-off rules narrower than a role: sending back drops every signature, so only approvers of a
+# team that must sign (and admins) may do it.
+SIGN_OFF_RULES = {
+    ("review.send_back", "POST"): with_(APPROVER, approver_support="403"),
+}
 
 EXPECTED: dict[tuple[str, str], dict] = {
     ("static", "GET"): public(),
@@ -74,7 +80,8 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("auth.account_password", "GET"): page(None),
     ("auth.account_password", "POST"): page(None),
     ("auth.logout", "POST"): with_(page(None), reader="signed-out", editor="signed-out",
-                                   approver_marketing="signed-out", approver_sales="signed-out", admin="signed-out"),
+                                   approver_marketing="signed-out", approver_sales="signed-out",
+                                   approver_support="signed-out", admin="signed-out"),
     # reading
     ("reading.home", "GET"): READER,
     ("reading.acknowledge", "POST"): READER,
@@ -105,7 +112,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("review.submit", "POST"): EDITOR,
     ("review.comment", "POST"): EDITOR,
     ("review.approve", "POST"): APPROVER,
-    ("review.send_back", "POST"): APPROVER,
+    ("review.send_back", "POST"): SIGN_OFF_RULES[("review.send_back", "POST")],
     # admin
     ("admin.users", "GET"): ADMIN,
     ("admin.user_new", "GET"): ADMIN,
@@ -174,12 +181,19 @@ def test_the_table_lists_exactly_the_routes_of_the_map():
 
 
 def test_the_table_agrees_with_the_role_each_view_declares():
-    """A view decorated with role_required(minimum) is a page for that role in the table."""
+    """A view decorated with role_required(minimum) is a page for that role in the table, or that page
+    narrowed by a sign-off rule (which only ever refuses more)."""
     app = create_app({"TESTING": True})
     for endpoint, method, _ in RULES:
         minimum = getattr(app.view_functions[endpoint], "required_role", None)
-        if minimum is not None:
-            assert EXPECTED[(endpoint, method)] == page(minimum), (endpoint, method, minimum)
+        if minimum is None:
+            continue
+        expected, role_page = EXPECTED[(endpoint, method)], page(minimum)
+        if (endpoint, method) in SIGN_OFF_RULES:
+            narrowed = {p for p in PRINCIPALS if expected[p] != role_page[p]}
+            assert narrowed and all(expected[p] == "403" for p in narrowed), (endpoint, method)
+        else:
+            assert expected == role_page, (endpoint, method, minimum)
 
 
 def build_world(make_user) -> dict:
@@ -305,3 +319,50 @@ def test_every_unsafe_page_route_refuses_a_request_without_csrf_token(database_u
         assert not wrong, wrong
         db.session.remove()
         db.engine.dispose()
+
+
+# The two sign-off rules on a version in review, beyond what roles decide:
+#   send back  only approvers of a team that must sign, and admins (it drops every signature)
+#   approve    one signature per person: who signed for one team cannot sign for another
+SIGN_OFF_CASES = [
+    # principal (role, team), what they try, status of the htmx POST, version state after
+    (("approver", "support"), "send-back", 403, "in_review"),
+    (("approver", "sales"), "send-back", 200, "draft"),
+    (("admin", "support"), "send-back", 200, "draft"),
+    (("approver", "sales"), "approve", 200, "published"),
+    (("signed-for-marketing", "sales"), "approve", 409, "in_review"),
+    (("admin-signed-for-marketing", "sales"), "approve", 409, "in_review"),
+]
+
+
+@pytest.mark.parametrize("who,action,status,after", SIGN_OFF_CASES,
+                         ids=[f"{who[0]}-{who[1]}-{action}" for who, action, _, _ in SIGN_OFF_CASES])
+def test_sign_off_rules(app, make_user, who, action, status, after):
+    from app.models import Team, Version
+    from app.sla.document import content_hash
+    from app.versions.services import approve_version, open_draft, submit_version
+    from tests.factories import edit_entry
+
+    world = build_world(make_user)
+    editor = make_user("editor", team="sales", email="signoff-editor@example.com")
+    db.session.delete(db.session.get(Version, world["version_id"]))
+    db.session.commit()
+    draft = open_draft(by=editor)
+    edit_entry(draft, "lead", by=editor, definition="Changed for the sign-off rules.")
+    version = submit_version(draft, by=editor)
+    role, team = who
+    if role.endswith("signed-for-marketing"):
+        actor = make_user("admin" if role.startswith("admin") else "approver", team="marketing")
+        approve_version(version, actor)
+        actor.team = db.session.scalar(db.select(Team).where(Team.slug == team))
+        db.session.commit()
+    else:
+        approve_version(version, make_user("approver", team="marketing"))
+        actor = make_user(role, team=team)
+    client = app.test_client()
+    sign_in(client, actor)
+    data = {"reason": "Not yet."} if action == "send-back" else {"content_hash": content_hash(version)}
+    response = client.post(f"/review/{version.id}/{action}", data=data, headers={"HX-Request": "true"})
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    db.session.expire_all()
+    assert db.session.get(Version, version.id).state == after

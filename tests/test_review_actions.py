@@ -247,3 +247,41 @@ def test_the_actions_are_audited(app, people, in_review):
     assert actions[-2:] == ["version.submitted", "version.approved"] or actions[-1] == "version.approved"
     approval = _db.session.query(AuditEvent).filter_by(action="version.approved").one()
     assert approval.user_id == people["marketing"].id and approval.version_id == in_review.id
+
+
+# --- who may send back -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("htmx", [True, False])
+@pytest.mark.parametrize("reason", ["Drop it all.", ""])
+def test_an_approver_of_a_team_that_does_not_sign_cannot_send_back(app, people, in_review, htmx, reason):
+    """Sending back drops every signature: a non-signing team's approver is refused, whatever the form."""
+    approve_version(in_review, people["marketing"])
+    response = client_for(app, people["cs"]).post(f"/review/{in_review.id}/send-back", data={"reason": reason},
+                                                  headers=HX if htmx else {})
+    assert response.status_code == 403
+    assert "Only approvers of a team that must sign, or admins" in text(response)
+    if htmx:
+        panel_of(text(response))
+    assert state(in_review.id) == "in_review"
+    assert _db.session.query(Approval).filter_by(version_id=in_review.id).count() == 1
+    assert _db.session.query(AuditEvent).filter_by(action="version.sent_back").count() == 0
+
+
+def test_the_send_back_service_refuses_a_team_that_does_not_sign(people, in_review):
+    from app.versions.policy import SignOffForbidden
+    with pytest.raises(SignOffForbidden):
+        send_back_version(in_review, people["cs"], "Drop it all.")
+    assert state(in_review.id) == "in_review"
+
+
+def test_an_admin_of_any_team_may_send_back(app, make_user, people, in_review):
+    admin = make_user("admin", team="customer-success")
+    response = client_for(app, admin).post(f"/review/{in_review.id}/send-back", data={"reason": "Not yet."},
+                                           headers=HX)
+    assert response.status_code == 200 and state(in_review.id) == "draft"
+
+
+@pytest.mark.parametrize("person,shown", [("cs", False), ("sales", True), ("admin", True)])
+def test_the_send_back_button_is_shown_to_those_who_may_use_it(app, people, in_review, person, shown):
+    page = text(client_for(app, people[person]).get("/review"))
+    assert ("Send back to draft" in page) is shown

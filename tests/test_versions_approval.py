@@ -163,6 +163,28 @@ def test_approving_twice_is_refused(db, in_review, people):
     assert len(db.session.scalars(select(Approval)).all()) == 1
 
 
+def _move_to_team(user, slug: str) -> None:
+    """What an admin's edit of the user's team does to the row (the admin pages have their own rules)."""
+    from app.models import Team
+    user.team = _db.session.scalar(select(Team).where(Team.slug == slug))
+    _db.session.commit()
+
+
+@pytest.mark.parametrize("who", ["admin", "sales_approver"])
+def test_one_person_cannot_sign_for_two_teams(db, in_review, people, who):
+    """Signed for sales, moved to marketing, tried again: the version still needs a marketing approver."""
+    signer = people[who]
+    approve_version(in_review, signer)
+    _move_to_team(signer, "marketing")
+    with pytest.raises(VersionError, match="You already signed this version for the sales team"):
+        approve_version(in_review, signer)
+    assert db.session.scalars(select(Approval.user_id).where(Approval.version_id == in_review.id)).all() == [signer.id]
+    assert in_review.state == "in_review"
+    assert "You already signed this version" in approval_refusal(in_review, signer)
+    approve_version(in_review, people["marketing_approver"])  # another person completes it
+    assert in_review.state == "published"
+
+
 def test_a_team_that_is_not_required_cannot_approve(db, in_review, make_user):
     with pytest.raises(VersionError, match="customer-success team does not sign versions"):
         approve_version(in_review, make_user("approver", "customer-success"))

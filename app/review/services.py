@@ -8,7 +8,7 @@ from app.models import Approval, Comment, Entry, Team, Version, VersionState
 from app.sla.diff import change_reasons, compare_documents
 from app.sla.document import build_document, content_hash
 from app.sla.sections import SECTION_KEYS
-from app.versions.policy import required_teams
+from app.versions.policy import may_send_back, required_teams
 from app.versions.queries import Signature, sections_of
 from app.versions.errors import VersionError
 from app.versions.services import (approval_refusal, approve_version, document_of, get_current_version,
@@ -95,7 +95,7 @@ def may_sign(version: Version, user, rows: list[Signature]) -> dict:
     pending = is_approver and not required[slug].signed
     refusal = approval_refusal(version, user) if pending else None
     return {"approve_team": required[slug] if pending and not refusal else None,
-            "approve_refusal": refusal, "send_back": is_approver}
+            "approve_refusal": refusal, "send_back": in_review and may_send_back(user)}
 
 
 def empty_document() -> dict:

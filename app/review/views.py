@@ -15,6 +15,7 @@ from app.review.services import (ReviewError, add_comment, approve_as_seen, comm
 from app.sla.diff import field_label, value_diff_html
 from app.sla.document import content_hash
 from app.versions.errors import VersionError
+from app.versions.policy import SEND_BACK_REFUSAL, SignOffForbidden, may_send_back
 from app.versions.queries import sections_of
 from app.versions.services import get_current_version, get_open_version, send_back_version, submit_version
 
@@ -113,10 +114,17 @@ def send_back(version_id: int):
     """Send the version under review back to draft, with a reason."""
     version = _get_version(version_id)
     form = SendBackForm()
-    if not form.validate_on_submit():
-        return _panel(version, error=" ".join(form.reason.errors), status=422, send_back_form=form)
     try:
+        if not may_send_back(current_user):  # before the form: a refusal does not depend on the reason
+            raise SignOffForbidden(SEND_BACK_REFUSAL)
+        if not form.validate_on_submit():
+            return _panel(version, error=" ".join(form.reason.errors), status=422, send_back_form=form)
         send_back_version(version, by=current_user, reason=form.reason.data)
+    except SignOffForbidden as error:
+        db.session.rollback()
+        if is_htmx():
+            return _panel(version, error=str(error), status=403)
+        abort(403, str(error))
     except VersionError as error:
         db.session.rollback()
         return _panel(version, error=str(error), status=409, send_back_form=form)

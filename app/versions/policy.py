@@ -7,12 +7,26 @@ from app.models import Setting, Team
 from app.versions.errors import VersionError
 
 SELF_APPROVAL_KEY = "allow_self_approval"
+SEND_BACK_REFUSAL = "Only approvers of a team that must sign, or admins, can send a version back."
+
+
+class SignOffForbidden(VersionError):
+    """The person may not take this sign-off action at all (403), whatever the version's state."""
 
 
 def required_teams() -> list[str]:
     """Slugs of the teams that must approve a version before it is published, sorted."""
     return list(db.session.scalars(
         select(Team.slug).where(Team.required_for_approval.is_(True)).order_by(Team.slug)))
+
+
+def may_send_back(by) -> bool:
+    """Admins, and approvers of a team that must sign: sending back drops every signature so far."""
+    if by is None or not getattr(by, "is_authenticated", False):
+        return False
+    if by.has_role("admin"):
+        return True
+    return by.has_role("approver") and by.team.slug in required_teams()
 
 
 def self_approval_allowed() -> bool:

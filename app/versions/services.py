@@ -20,7 +20,8 @@ from app.sla.document import build_document, canonical_bytes, content_hash, docu
 from app.versions import semver
 from app.versions.errors import VersionError
 from app.versions.published import remember_bytes
-from app.versions.policy import required_teams, self_approval_allowed
+from app.versions.policy import (SEND_BACK_REFUSAL, SignOffForbidden, may_send_back, required_teams,
+                                 self_approval_allowed)
 from app.versions.queries import (  # noqa: F401  (part of this module's interface)
     approvals_of, document_of, editor_ids, find_version, get_current_version, get_open_version,
     get_version_by_number, list_versions, sections_of)
@@ -175,7 +176,8 @@ def mark_submitted(version: Version, by) -> None:
 
 def send_back_version(version: Version, by, reason: str) -> Version:
     """Return the version under review to draft with a reason; approvals given so far are dropped."""
-    _require_role(by, "approver", "Only approvers can send a version back.")
+    if not may_send_back(by):
+        raise SignOffForbidden(SEND_BACK_REFUSAL)
     reason = (reason or "").replace("\x00", "").strip()
     if not reason:
         raise VersionError("Say why the version goes back: a reason is required.")
@@ -212,9 +214,13 @@ def approval_refusal(version: Version, by) -> str | None:
         return (f"The {team} team does not sign versions: the approval policy asks for "
                 f"{', '.join(required) or 'no team'}.")
     for approval in approvals_of(version):
-        if approval.team == team:
-            if approval.user_id == by.id:
+        if approval.user_id == by.id:
+            if approval.team == team:
                 return "You have already approved this version."
+            # One person, one signature: the teams' approvals must come from different people.
+            return (f"You already signed this version for the {approval.team} team: another approver "
+                    f"of the {team} team must sign it.")
+        if approval.team == team:
             return f"The {team} team has already approved this version ({approval.user.name})."
     if by.id in editor_ids(version) and not self_approval_allowed():
         return (f"You edited this version, so another approver of the {team} team must sign it: "
