@@ -162,6 +162,15 @@ def test_failures_older_than_the_window_do_not_count(client, make_user, clock):
     assert post_login(client, user.email).status_code == 302
 
 
+def test_counts_a_window_old_are_dropped_at_the_next_attempt(client, db, clock):
+    for n in range(3):
+        post_login(client, f"gone{n}@example.com", "wrong", address=ELSEWHERE)
+    clock(15 * 60 + 1)
+    post_login(client, "fresh@example.com", "wrong")
+    keys = {(row.email, row.address) for row in db.session.query(LoginAttempt)}
+    assert keys == {("fresh@example.com", HOME), ("", HOME)}
+
+
 def test_x_forwarded_for_is_ignored_without_trusted_proxies(client, make_user):
     user = make_user("reader")
     for n in range(5):
@@ -337,3 +346,20 @@ def test_session_cookie_flags(client, make_user):
     cookie = post_login(client, user.email).headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("raw,hops", [("", 0), ("0", 0), ("1", 1), (" 2 ", 2)])
+def test_trusted_proxies_are_read_from_the_environment(monkeypatch, tmp_path, raw, hops):
+    from app.config import load_config
+
+    monkeypatch.setenv("ACCORD_TRUSTED_PROXIES", raw)
+    assert load_config(tmp_path)["ACCORD_TRUSTED_PROXIES"] == hops
+
+
+@pytest.mark.parametrize("raw", ["-1", "one", "1.5", "²"])
+def test_a_trusted_proxy_count_that_is_not_a_whole_number_stops_the_start(monkeypatch, tmp_path, raw):
+    from app.config import ConfigError, load_config
+
+    monkeypatch.setenv("ACCORD_TRUSTED_PROXIES", raw)
+    with pytest.raises(ConfigError, match="ACCORD_TRUSTED_PROXIES"):
+        load_config(tmp_path)
