@@ -3,6 +3,7 @@ import os
 
 from flask import Flask
 
+from app import routing
 from app.config import load_config
 from app.database import engine_options
 from app.extensions import csrf, db, login_manager, migrate
@@ -11,6 +12,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, error handlers, CLI."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=True)
+    routing.install_converters(app)
     app.config.update(load_config())
     if overrides:
         app.config.update(overrides)
@@ -26,7 +28,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import database, errors, notifications, security, signals, templating, transactions, urls
     from app.api.auth import skip_sessions_for_tokens
     from app.cli import register_cli
-    from app.versions import published
 
     database.configure_engine_events(app)
     _register_blueprints(app)
@@ -37,7 +38,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     transactions.init_app(app)  # after the CLI: it wraps every command
     notifications.prepare_mail_log(app)
     signals.connect_receivers(app)  # everything that happens on submit, send-back and publish
-    published.init_app(app)
     skip_sessions_for_tokens(app)  # wraps the session interface: after any other change to it
     urls.register_host_check(app)  # last: it wraps every other layer
     _trust_proxies(app)  # the outermost layer: every other one sees the client's own address

@@ -54,3 +54,40 @@ def test_admin_route_access(app, make_user, principal, rule, endpoint, method):
         assert response.status_code == 403
     if principal != "admin":
         assert admin.active, "a refused request must change nothing"
+
+
+def int_id_rules():
+    """Every route of the app with an integer in its path, with each of its methods."""
+    from app import create_app
+    app = create_app({"TESTING": True})
+    return sorted((rule.rule, method) for rule in app.url_map.iter_rules() if "<int:" in rule.rule
+                  for method in rule.methods - {"HEAD", "OPTIONS"})
+
+
+INT_ID_RULES = int_id_rules()
+TOO_LARGE = [str(2**31), str(2**31 + 1), str(2**63), str(2**64), "9" * 30, "1" + "0" * 5000, "0" * 40 + str(2**31)]
+
+
+def test_the_map_has_routes_with_integer_ids():
+    assert {rule for rule, _ in INT_ID_RULES} >= {
+        "/admin/users/<int:user_id>/edit", "/admin/users/<int:user_id>/deactivate",
+        "/admin/users/<int:user_id>/reactivate", "/admin/teams/<int:team_id>/rename",
+        "/admin/tokens/<int:token_id>/revoke", "/admin/webhooks/<int:webhook_id>/delete",
+        "/admin/webhooks/deliveries/<int:delivery_id>/resend", "/review/<int:version_id>/send-back"}
+
+
+@pytest.mark.parametrize("number", TOO_LARGE, ids=lambda n: f"{len(n)}-digits")
+@pytest.mark.parametrize("rule,method", INT_ID_RULES)
+def test_an_id_beyond_the_database_integers_is_404(app, make_user, rule, method, number):
+    import re
+    client = app.test_client()
+    sign_in(client, make_user("admin", team="sales"))
+    response = client.open(re.sub(r"<int:[a-z_]+>", number, rule), method=method, data={})
+    assert response.status_code == 404, (rule, response.status_code)
+
+
+def test_the_largest_id_still_reaches_the_view(app, make_user):
+    client = app.test_client()
+    sign_in(client, make_user("admin", team="sales"))
+    response = client.post(f"/admin/users/{2**31 - 1}/edit", data={})
+    assert response.status_code == 404 and b"No such user." in response.data

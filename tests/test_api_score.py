@@ -174,3 +174,31 @@ def test_scoring_before_any_publish_is_404(client, auth):
     response = score(client, auth, {"fields": {}})
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+# --- numbers beyond a double ------------------------------------------------------------------
+
+@pytest.mark.parametrize("number", [b"9" * 310, b"-" + b"9" * 310, b"1" + b"0" * 5000, b"1e400", b"-1e400",
+                                    str(2**1024).encode()])  # 309 digits, just beyond the largest double
+@pytest.mark.parametrize("where,pointer", [("fields", "/fields/employees"), ("event", "/events/0/weight")])
+def test_a_number_too_large_for_a_double_is_422(client, published, auth, number, where, pointer):
+    body = (b'{"fields": {"employees": ' + number + b'}}' if where == "fields"
+            else b'{"events": [{"name": "demo_request", "weight": ' + number + b'}]}')
+    response = client.post("/api/v1/score", data=body, content_type="application/json", headers=auth)
+    assert response.status_code == 422, response.data[:300]
+    assert response.mimetype == "application/problem+json"
+    errors = response.json["errors"]
+    assert [e["pointer"] for e in errors] == [pointer] and "too large" in errors[0]["message"]
+
+
+@pytest.mark.parametrize("number", [b"1" + b"0" * 300, b"1.7e308", b"-250", b"250.0"])
+def test_large_numbers_a_double_holds_are_scored(client, published, auth, number):
+    response = client.post("/api/v1/score", data=b'{"fields": {"employees": ' + number + b'}}',
+                           content_type="application/json", headers=auth)
+    assert response.status_code == 200, response.data[:300]
+
+
+@pytest.mark.parametrize("actual", [10**400, -(10**400), "1" * 400, float("inf"), float("nan")])
+def test_comparing_a_number_beyond_a_double_is_false_not_an_error(actual):
+    assert compare(actual, "gt", "1") is False
+    assert compare(actual, "equals", "1") is False

@@ -1,5 +1,6 @@
 """POST /score: a lead scored with a version's lead scoring rules."""
 import json
+import math
 
 from flask import request
 from jsonschema import Draft202012Validator
@@ -11,10 +12,38 @@ from app.sla.scoring import SCORE_REQUEST_SCHEMA, score_lead
 from app.versions.published import document_for
 
 _validator = Draft202012Validator(SCORE_REQUEST_SCHEMA)
+FLOAT_DIGITS = 309  # the digits of the largest double, 1.8e308
 
 
 def _not_json(constant: str):
     raise ValueError(f"{constant} is not a JSON number")
+
+
+def _parse_int(digits: str) -> int | float:
+    """An integer a double can hold; anything longer stands as infinity, refused below as out of range."""
+    if len(digits.lstrip("-")) > FLOAT_DIGITS:  # Python would refuse to parse a very long one anyway
+        return math.inf
+    number = int(digits)
+    return number if math.isfinite(_as_float(number)) else math.inf
+
+
+def _as_float(number: int) -> float:
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf
+
+
+def out_of_range(payload, path: tuple = ()) -> list[dict]:
+    """Every number a double cannot hold (1e400, a 310-digit integer), with a JSON pointer to it."""
+    if isinstance(payload, float) and not math.isfinite(payload):
+        return [{"pointer": "/" + "/".join(str(p) for p in path),
+                 "message": "is a number too large to use: numbers must fit a double (about ±1.8e308)"}]
+    if isinstance(payload, dict):
+        return [error for key, value in payload.items() for error in out_of_range(value, path + (key,))]
+    if isinstance(payload, list):
+        return [error for index, value in enumerate(payload) for error in out_of_range(value, path + (index,))]
+    return []
 
 
 def read_json_body() -> object:
@@ -23,7 +52,7 @@ def read_json_body() -> object:
         raise ApiError(415, "Unsupported Media Type", "Send the body as JSON (Content-Type: application/json).")
     raw = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH this raises 413
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_not_json)
+        return json.loads(raw.decode("utf-8"), parse_constant=_not_json, parse_int=_parse_int)
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError and JSONDecodeError included
         raise ApiError(400, "Bad Request", f"The body is not valid JSON: {error}.") from error
 
@@ -39,7 +68,7 @@ def validation_errors(payload) -> list[dict]:
 def score():
     """Score a lead's fields and events with the current version's rules (`?version=` for another)."""
     payload = read_json_body()
-    errors = validation_errors(payload)
+    errors = out_of_range(payload) or validation_errors(payload)
     if errors:
         raise ApiError(422, "Unprocessable Content", "The body does not match the score request schema.",
                        errors=errors)

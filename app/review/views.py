@@ -20,12 +20,11 @@ from app.versions.queries import sections_of
 from app.versions.services import get_current_version, get_open_version, send_back_version, submit_version
 
 TEMPLATE = "review/review.html"
-MAX_ID = 2**31 - 1  # a larger id would overflow the database's integers before it could miss
 
 
 def _get_version(version_id: int) -> Version:
-    version = db.session.get(Version, version_id) if version_id <= MAX_ID else None
-    return version or abort(404, "No such version.")
+    """The version, or 404 (ids beyond the database's integers are refused by the `int` converter)."""
+    return db.session.get(Version, version_id) or abort(404, "No such version.")
 
 
 def panel_context(version: Version, send_back_form=None, **extra) -> dict:

@@ -62,11 +62,9 @@ the rules that matched, in document order.
 def _number(value) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) else None
     try:
-        number = float(str(value).strip())
-    except ValueError:
+        number = float(value) if isinstance(value, (int, float)) else float(str(value).strip())
+    except (ValueError, OverflowError):  # OverflowError: an integer beyond a double's range
         return None
     return number if math.isfinite(number) else None
 
