@@ -34,7 +34,6 @@ def create_user_command(email, name, team, role, password):
 def set_password_command(email, password):
     """Set a user's password; signs them out everywhere and clears a forced reset."""
     from app.auth.services import change_password, find_user_by_email
-    from app.extensions import db
 
     user = find_user_by_email(email)
     if user is None:
@@ -45,7 +44,6 @@ def set_password_command(email, password):
         change_password(user, password)
     except WeakPassword as error:
         raise click.ClickException(str(error)) from error
-    db.session.commit()
     click.echo(f"Set the password of {user.email}; their sessions elsewhere have ended.")
 
 

@@ -51,7 +51,7 @@ def test_change_the_password_under_account_then_sign_in_with_it(page, editor):
     page.get_by_label("Email").fill(editor)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Account").click()
+    page.get_by_role("link", name="Account", exact=True).click()
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     page.get_by_label("Current password").fill(PASSWORD)
     page.get_by_label("New password", exact=True).fill(new_password)

@@ -71,7 +71,6 @@ def user_force_reset(user_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     force_password_reset(user, by=current_user)
-    db.session.commit()
     flash(f"{user.email} is signed out and must choose a new password at the next sign-in.", "success")
     return redirect(url_for("admin.users"))
 

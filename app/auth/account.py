@@ -7,7 +7,6 @@ from app.auth.forms import AccountNameForm, PasswordChangeForm
 from app.auth.services import LoginThrottled, change_password, check_current_password, rename_account
 from app.auth.views import start_session
 from app.errors import problem
-from app.extensions import db
 from app.htmx import is_htmx, redirect_htmx
 
 # What a user who must choose a new password may still reach.
@@ -46,7 +45,6 @@ def account_name():
     form = AccountNameForm()
     if form.validate_on_submit():
         rename_account(current_user, form.name.data)
-        db.session.commit()
         flash("Your name is saved.", "success")
         return redirect(url_for("auth.account"))
     return render_template("account/account.html", name_form=form, password_form=PasswordChangeForm()), 400
@@ -79,7 +77,6 @@ def _password_changed(new_password: str):
     user = current_user._get_current_object()
     kept_remember_me = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
     change_password(user, new_password, by=user)
-    db.session.commit()
     start_session(user, remember=kept_remember_me)
     flash("Your password is changed; you were signed out everywhere else.", "success")
     return redirect(url_for("auth.account"))

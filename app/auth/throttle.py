@@ -80,7 +80,7 @@ def claim_attempt(email: str, address: str) -> Claim:
     """Count one sign-in attempt for this account and address, or raise Throttled; commits at
     once, so a refused attempt counts whatever happens to the request."""
     at = now()
-    db.session.commit()  # nothing of the request's own may ride on the throttle's transaction
+    db.session.commit()  # ends the request's read-only transaction: the rows below are read fresh
     try:
         rows = _lock_rows(sorted({(email, address), (ANY_ACCOUNT, address)}), at)
         wait = max(_wait(row, at) for row in rows.values())

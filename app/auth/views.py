@@ -6,7 +6,6 @@ from app.auth import bp
 from app.auth.forms import EmptyForm, LoginForm
 from app.auth.redirects import safe_next
 from app.auth.services import LoginRefused, LoginThrottled, authenticate, sign_out_everywhere
-from app.extensions import db
 
 
 def start_session(user, remember: bool = False) -> None:
@@ -49,7 +48,6 @@ def logout():
         return redirect(url_for("auth.login"))
     if form.validate_on_submit():
         sign_out_everywhere(current_user._get_current_object())
-        db.session.commit()
         session.clear()
         logout_user()
         flash("You are signed out.", "info")
