@@ -1,13 +1,14 @@
 """One error handler that answers problem+json under /api/ and an HTML page elsewhere."""
 import json
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app import outage
 
 PROBLEM_TYPE = "about:blank"
+API_VARY = "Authorization, Cookie"  # API answers depend on who asks
 
 
 def problem(status: int, title: str, detail: str = "", **extra) -> Response:
@@ -15,6 +16,8 @@ def problem(status: int, title: str, detail: str = "", **extra) -> Response:
     body = {"type": PROBLEM_TYPE, "title": title, "status": status, "detail": detail}
     body.update(extra)
     response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    if has_request_context() and wants_problem_json():
+        response.headers["Vary"] = API_VARY
     return response
 
 

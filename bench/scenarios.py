@@ -93,6 +93,7 @@ class Backend:
         app = in_process_app(url)
         with app.app_context():
             load_demo()
+            db.session.commit()
         token = self._token(app)
         release(app)
         self.log(f"  built demo ({time.perf_counter() - started:.1f} s)")
@@ -291,7 +292,9 @@ class Backend:
         from app.api.tokens import create_token
 
         with app.app_context():
-            return create_token("bench")[1]
+            plaintext = create_token("bench")[1]
+            db.session.commit()
+            return plaintext
 
     def _search_endpoint(self) -> Endpoint:
         return Endpoint("search", f"/glossary?q={QUERY_WORD}", {"HX-Request": "true"}, signed_in=True)

@@ -9,7 +9,7 @@ csrf.exempt(bp)
 
 from app.api import views, score  # noqa: E402,F401
 from app.api.auth import authenticate_request  # noqa: E402
-from app.api.http import VARY, ApiError  # noqa: E402
+from app.api.http import ApiError  # noqa: E402
 
 
 @bp.before_request
@@ -20,9 +20,3 @@ def _authenticate():
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError):
     return error.response()
-
-
-@bp.after_request
-def _vary(response):
-    response.headers["Vary"] = VARY
-    return response

@@ -3,12 +3,16 @@ import hashlib
 from typing import Callable
 
 from flask import Response, current_app, request
+from werkzeug.datastructures import Headers
+from werkzeug.http import http_date, quote_etag
 
 from app.canonical import canonical_json as dump_json  # noqa: F401  (the name the API views use)
-from app.errors import problem
+from app.cache import BoundedMemo
+from app.errors import API_VARY, problem
+from app.security import SECURITY_HEADERS
 
 IMMUTABLE_MAX_AGE = 31_536_000  # a year: a published version's bytes never change
-VARY = "Authorization, Cookie"
+VARY = API_VARY
 
 
 class ApiError(Exception):
@@ -75,9 +79,39 @@ def json_response(data: bytes, *, etag: str | None = None, last_modified=None, i
 def document_response(etag: str, load: Callable[[], bytes], *, last_modified=None,
                       immutable: bool = False) -> Response:
     """Bytes known by their ETag beforehand: `load` runs only when the answer is not a 304."""
+    headers = _PrebuiltHeaders(_document_headers(etag, last_modified, immutable))
     if _not_modified(etag, last_modified):
-        return _with_caching(Response(b"", status=304), etag, last_modified, immutable)
-    return _with_caching(Response(load(), mimetype="application/json"), etag, last_modified, immutable)
+        return Response(status=304, headers=headers)  # werkzeug drops the entity headers of a 304
+    return Response(load(), headers=headers)
+
+
+class _PrebuiltHeaders(Headers):
+    """Headers from a list werkzeug has already checked: copied as they are, not checked again
+    one by one on every answer."""
+
+    def __init__(self, checked=None):
+        super().__init__()
+        if checked is not None:
+            self._list = list(checked)
+
+
+# Tools poll the same few documents: their headers are the same each time, so they are built once.
+_document_header_lists = BoundedMemo(256)
+
+
+def _document_headers(etag: str, last_modified, immutable: bool) -> tuple:
+    """Every header of a document answer, the security headers included (app.security then finds
+    them set), for this ETag and configuration."""
+    key = (etag, last_modified, immutable, is_public())
+    headers = _document_header_lists.peek(key)
+    if headers is None:
+        checked = Headers((("Content-Type", "application/json"), ("ETag", quote_etag(etag)),
+                           *((("Last-Modified", http_date(last_modified)),) if last_modified is not None else ()),
+                           ("Cache-Control", immutable_cache_control() if immutable else revalidate_cache_control()),
+                           ("Vary", VARY), *SECURITY_HEADERS))
+        headers = tuple(checked.items())
+        _document_header_lists.put(key, headers)
+    return headers
 
 
 def _with_caching(response: Response, etag: str, last_modified, immutable: bool) -> Response:

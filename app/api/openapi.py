@@ -32,7 +32,8 @@ Accord serves the signed Sales & Marketing SLA as versioned JSON for tools.
 **Authentication.** Send an API token (`Authorization: Bearer acc_…`; admins create them under
 Admin → API tokens or with `flask tokens create NAME`) or use a signed-in browser session. Without
 either the answer is 401, unless the deployment sets `ACCORD_PUBLIC_API=1`. A presented token that
-is unknown or revoked is always refused with 401.
+is unknown or revoked is always refused with 401. Each server process remembers a token it has
+checked for `ACCORD_CURRENT_TTL` seconds (default 1): a revoked token is refused within that time.
 
 **Caching.** Every JSON answer carries a strong `ETag`; send it back in `If-None-Match` to get
 `304 Not Modified` with no body. A published document's ETag is its SHA-256 and its bytes never
@@ -42,7 +43,9 @@ the current version with `no-cache`, and everything varies on `Authorization, Co
 
 **Errors** are `application/problem+json` (RFC 9457): 400 malformed request, 401, 403, 404 unknown
 version / section / term, 405 method not allowed, 413 body over 1 MiB, 415 body not JSON, 422 body
-against the schema (with `errors`).
+against the schema (with `errors`), 503 with `Retry-After` (seconds) while the database cannot be
+reached: retry then. Meanwhile `/sla` keeps answering from a server's memory for a token and version
+it had confirmed within `ACCORD_CURRENT_TTL` before its last successful database read.
 
 **Versioning.** Versions follow semantic versioning: major when an entry is removed or a field
 changes type, minor when an entry is added or a structured value changes, patch for prose only.

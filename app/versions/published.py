@@ -2,7 +2,8 @@
 and parsed documents, for pages, API, glossary and exports alike.
 
 Memo policy, in one place:
-- which version is current: read at most once per request (on `g`), and trusted by a worker for
+- which version is current: read at most once per request (kept in its WSGI environ, which no
+  other request shares, so nothing has to forget it when the request ends), and trusted by a worker for
   ACCORD_CURRENT_TTL seconds (0: never); the worker that publishes forgets at once, others may
   answer with the previous version for at most the TTL;
 - a published number names the same row for ever, so lookups by number are remembered without expiry;
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
-from flask import current_app, g, has_app_context, has_request_context
+from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import select
 
 from app import outage
@@ -160,7 +161,7 @@ class _WorkerMemo:
 
 
 MEMO_KEY = "accord.published"
-IN_REQUEST = "accord_current_version"
+IN_REQUEST = "accord.current_version"
 _MISSING = object()
 
 
@@ -172,10 +173,10 @@ def _memo() -> _WorkerMemo:
 def current_version_ref() -> VersionRef | None:
     """The published version in force, without its bytes; None before the first publish."""
     if has_request_context():
-        found = g.get(IN_REQUEST, _MISSING)
+        environ = request.environ
+        found = environ.get(IN_REQUEST, _MISSING)
         if found is _MISSING:
-            found = _current_for_worker()
-            setattr(g, IN_REQUEST, found)
+            found = environ[IN_REQUEST] = _current_for_worker()
         return found
     return _current_for_worker()
 
@@ -210,16 +211,8 @@ def forget_current(*_args, **_kwargs) -> None:
     with memo.lock:
         memo.current, memo.current_until = None, 0.0
         memo.publishes += 1
-    g.pop(IN_REQUEST, None)
-
-
-def forget_request_memo(_error=None) -> None:
-    """At the end of a request (tests reuse one app context, so its `g`, across requests)."""
-    g.pop(IN_REQUEST, None)
-
-
-def init_app(app) -> None:
-    app.teardown_request(forget_request_memo)
+    if has_request_context():
+        request.environ.pop(IN_REQUEST, None)
 
 
 # ---- published versions by number, and in order ----
