@@ -363,3 +363,11 @@ def test_a_trusted_proxy_count_that_is_not_a_whole_number_stops_the_start(monkey
     monkeypatch.setenv("ACCORD_TRUSTED_PROXIES", raw)
     with pytest.raises(ConfigError, match="ACCORD_TRUSTED_PROXIES"):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize("target", ["/\n/x", "/\t/evil.example/phish", "//evil.example", "/\\evil.example"])
+def test_the_acknowledgement_form_uses_the_same_safe_next(login_as, target):
+    client = login_as("reader")
+    response = client.post("/acknowledgements", data={"version": "9.9.9", "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
