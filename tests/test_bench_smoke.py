@@ -110,3 +110,27 @@ def test_targets_and_table():
     assert row.ratio == pytest.approx(0.9) and row.met is True
     table = format_table([row, Row("y", "metric y", None, "", target="<= 3", note="not measured: reason")])
     assert "metric x" in table and "not measured: reason" in table
+
+
+def _measured(rps_app: float, rps_floor: float) -> dict:
+    return {"app": {"rps": rps_app, "p95_ms": 1.0}, "floor": {"rps": rps_floor, "p95_ms": 1.0}}
+
+
+def test_token_figures_are_headline_targets_on_the_demo_and_the_main_document(tmp_path):
+    from bench.httpbench import Settings
+    from bench.run import parse_args
+    from bench.scenarios import Backend, Scale
+
+    assert parse_args(["--api-only", "--database", "sqlite"]).api_only
+    backend = Backend("sqlite", None, Settings(tool="python"), Scale(sizes=(200,), main=200), tmp_path, log=lambda _: None)
+    names = [e.name for e in backend._document_endpoints("acc_x")]
+    assert names == ["sla", "sla_304", "sla_token", "sla_token_304"]
+    assert all(e.headers == {"Authorization": "Bearer acc_x"} for e in backend._document_endpoints("acc_x")[2:])
+    results = {"endpoints": {name: _measured(95, 100) for name in names}}
+    demo = {"endpoints": {"sla_token": _measured(80, 100), "sla_token_304": _measured(91, 100)}}
+    backend._token_rows(results, demo)
+    rows = {row.id: row for row in backend.rows}
+    assert {i: (rows[i].target, rows[i].met) for i in ("sla_token_demo", "sla_token_304_demo", "sla_token_main",
+                                                      "sla_token_304_main")} == {
+        "sla_token_demo": (">= 0.9", False), "sla_token_304_demo": (">= 0.9", True),
+        "sla_token_main": (">= 0.9", True), "sla_token_304_main": (">= 0.9", True)}
