@@ -1,5 +1,6 @@
-"""Markdown rendered, then sanitised: the one way user text becomes HTML."""
+"""Markdown rendered, then sanitised: the one way user text becomes HTML (or plain text)."""
 import hashlib
+import html
 import re
 
 import markdown as md
@@ -134,3 +135,12 @@ def _render(text: str) -> str:
 def render_markdown(text: str | None) -> Markup:
     """The Jinja filter `markdown`: the only place user text is marked safe."""
     return Markup(render_markdown_html(text))
+
+
+def markdown_to_text(text: str | None, limit: int | None = None) -> str:
+    """Markdown as readers see it, without markup (search, titles, CRM descriptions): rendered, tags
+    stripped, entities decoded, whitespace collapsed; cut at `limit` characters with an ellipsis."""
+    plain = re.sub(r"\s+", " ", html.unescape(nh3.clean(render_markdown_html(text), tags=set()))).strip()
+    if limit is not None and len(plain) > limit:
+        plain = plain[:limit - 1].rstrip() + "…"
+    return plain

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from app.sla.exports import plain_text
+from app.markdown import markdown_to_text
 from tests.factories import make_entry, make_published
 from tests.test_api_support import auth, published, sla_entries, token  # noqa: F401
 
@@ -88,7 +88,7 @@ def test_descriptions_are_plain_text_and_salesforce_ones_fit_255_characters(clie
     (None, ""),
 ])
 def test_plain_text(markdown, text):
-    assert plain_text(markdown) == text
+    assert markdown_to_text(markdown) == text
 
 
 @pytest.mark.parametrize("export", ["hubspot", "salesforce"])

@@ -1,8 +1,8 @@
 """Auto-linking term mentions in sanitised HTML: every edge case of what may and may not become a link."""
 import pytest
 
-from app.markdown import render_markdown_html
-from app.sla.autolink import LinkTarget, TermLinker, first_sentence, html_to_text, markdown_to_text
+from app.markdown import markdown_to_text, render_markdown_html
+from app.sla.autolink import LinkTarget, TermLinker, first_sentence, html_to_text
 
 TARGETS = [
     LinkTarget("lead", ("Lead",), "/terms/lead", "Someone who gave us their details."),
@@ -113,8 +113,19 @@ def test_empty_input_and_no_targets():
 
 
 def test_plain_text_helpers():
-    assert markdown_to_text("# Title\n\nA **bold** [link](http://x) in lead_score.\n- item") == \
+    assert markdown_to_text("# Title\n\nA **bold** [link](http://x) in lead_score.\n\n- item") == \
         "Title A bold link in lead_score. item"
     assert first_sentence("An MQL is a lead. Sales accepts it.") == "An MQL is a lead."
     assert first_sentence("x" * 300).endswith("…") and len(first_sentence("x" * 300)) == 200
     assert html_to_text("<p>a &amp; b</p><ul><li>c</li></ul>") == "a & b c"
+
+
+@pytest.mark.parametrize("markdown, text", [
+    ("Score 2 * 3, or *x*", "Score 2 * 3, or x"),  # a lone asterisk is text, as the page shows it
+    ("Fish &amp; chips <b>now</b>", "Fish & chips now"),
+    ("A line\n- not a list without a blank line", "A line - not a list without a blank line"),
+    ("`code_name` and __strong__", "code_name and strong"),
+])
+def test_plain_text_is_what_the_rendered_page_shows(markdown, text):
+    assert markdown_to_text(markdown) == text
+    assert html_to_text(render_markdown_html(markdown)) == text

@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from app.config import current_ttl
 from app.extensions import db
 from app.glossary.models import GlossarySearchState, GlossaryTerm
+from app.markdown import markdown_to_text
 from app.models.base import utcnow
 from app.versions.published import current_version_ref, document_for
-from app.sla.autolink import first_sentence, markdown_to_text
+from app.sla.autolink import first_sentence
 
 STATE_ID = 1
 FTS_TABLE = "glossary_terms_fts"

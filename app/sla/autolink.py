@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 
+from app.markdown import markdown_to_text
+
 WORD = re.compile(r"\w+")
 # Between the words of a name, any run of spaces or dashes matches any other such run.
 SEPARATOR = re.compile(r"[\s\-\u2010-\u2015]+")
@@ -183,16 +185,7 @@ def html_to_text(html: str) -> str:
     return " ".join("".join(collector.parts).split())
 
 
-MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-MARKDOWN_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-+*]\s+|\d+[.)]\s+)|[*`~]+|(?<!\w)_+|_+(?!\w)")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s")
-
-
-def markdown_to_text(source: str | None) -> str:
-    """Markdown source as plain text, cheaply (for search and titles; never rendered as HTML)."""
-    text = MARKDOWN_LINK.sub(r"\1", (source or "").replace("\x00", ""))
-    text = re.sub(r"<[^>]*>", " ", text)
-    return " ".join(MARKDOWN_MARKS.sub("", text).split())
 
 
 def first_sentence(text: str, limit: int = TITLE_MAX) -> str:

@@ -1,23 +1,9 @@
 """CRM-shaped exports of a published document: a HubSpot pipeline and properties, Salesforce records."""
-import html
-import re
-
-import nh3
-
-from app.markdown import render_markdown_html
+from app.markdown import markdown_to_text
 
 SALESFORCE_DESCRIPTION_MAX = 255
 DEFAULT_LEAD_STATUS = "new"
 CONVERSION_STAGE = "opportunity"
-
-
-def plain_text(markdown: str | None, limit: int | None = None) -> str:
-    """Markdown as plain text: rendered, tags stripped, entities decoded, whitespace collapsed."""
-    text = html.unescape(nh3.clean(render_markdown_html(markdown), tags=set()))
-    text = re.sub(r"\s+", " ", text).strip()
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text
 
 
 def _by_position(entries: list[dict]) -> list[dict]:
@@ -59,7 +45,7 @@ def _converted(status: dict, document: dict) -> bool:
 
 def _hubspot_option(entry: dict, order: int) -> dict:
     return {"label": entry["name"], "value": entry["key"], "displayOrder": order,
-            "description": plain_text(entry["definition"]), "hidden": bool(entry.get("deprecated"))}
+            "description": markdown_to_text(entry["definition"]), "hidden": bool(entry.get("deprecated"))}
 
 
 def hubspot_export(document: dict) -> dict:
@@ -106,7 +92,7 @@ def salesforce_export(document: dict) -> dict:
             "IsClosed": bool(stage.get("is_closed")),
             "IsWon": bool(stage.get("is_won")),
             "DefaultProbability": _percent(_probability(stage)),
-            "Description": plain_text(stage["definition"], SALESFORCE_DESCRIPTION_MAX),
+            "Description": markdown_to_text(stage["definition"], SALESFORCE_DESCRIPTION_MAX),
         } for order, stage in enumerate(_by_position(document["sections"]["deal_stages"]), start=1)],
         "LeadStatus": [{
             "MasterLabel": status["name"],
