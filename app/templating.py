@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from app.markdown import render_markdown
 from app.models.accounts import role_at_least
-from app.sla.sections import SECTION_LIST, SECTIONS
+from app.sla.sections import OPERATOR_WORDS, SECTION_LIST, SECTIONS
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -13,6 +13,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda d: d.strftime("%Y-%m-%d") if d else ""
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["OPERATOR_WORDS"] = OPERATOR_WORDS  # read by the _entry.html macros
 
     @app.context_processor
     def _globals():

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationEr
 from app.auth.forms import PASSWORD_HINT, no_control_characters, strong_password
 from app.extensions import db
 from app.models import ROLES, Team, User
+from app.sla.schema import TEAM_PATTERN
 
 SELF_CHANGE_REFUSED = "Another admin changes your own team and role."
 
@@ -53,7 +54,7 @@ class UserCreateForm(UserEditForm):
 class TeamForm(FlaskForm):
     slug = StringField("Slug", validators=[
         no_control_characters, DataRequired(), Length(max=40),
-        Regexp(r"^[a-z0-9][a-z0-9-]*$", message="Lowercase letters, digits and dashes only.")])
+        Regexp(TEAM_PATTERN, message="Lowercase letters, digits and dashes only.")])
     name = StringField("Name", validators=[no_control_characters, DataRequired(), Length(max=100)])
     submit = SubmitField("Add team")
 

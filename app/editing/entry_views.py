@@ -3,12 +3,13 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.auth.access import role_required
+from app.auth.forms import EmptyForm
 from app.editing import bp, services
 from app.editing.conflicts import conflict_rows
 from app.editing.context import (
     attach_error, entry_form, is_editable, load_entry, reset_revision, section_context,
 )
-from app.editing.forms import ButtonForm, DeprecateForm, MoveForm
+from app.editing.forms import DeprecateForm, MoveForm
 from app.editing.queries import referencing_entries
 from app.editing.rendering import refusal
 from app.htmx import block_response, is_htmx, page_or_block
@@ -111,7 +112,7 @@ def delete_entry(section_key: str, key: str):
     refused = _refuse_unless_draft(section, version)
     if refused:
         return refused
-    form = ButtonForm()
+    form = EmptyForm()
     if form.validate_on_submit():
         name = entry_.name
         try:

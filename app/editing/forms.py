@@ -166,10 +166,6 @@ def entry_initial_data(entry) -> dict:
             "revision": entry.revision, **(entry.fields or {})}
 
 
-class ButtonForm(FlaskForm):
-    """No fields: the CSRF token of a button-only POST."""
-
-
 class MoveForm(FlaskForm):
     direction = ChoiceField("Direction", choices=[("up", "up"), ("down", "down")])
 

@@ -3,9 +3,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.access import role_required
+from app.auth.forms import EmptyForm
 from app.editing import bp, services
 from app.editing.context import attach_error, entry_form, is_editable, load_section, section_context
-from app.editing.forms import ButtonForm, PreviewForm
+from app.editing.forms import PreviewForm
 from app.editing.queries import find_entry, section_counts
 from app.editing.rendering import refusal
 from app.htmx import block_response, is_htmx, page_or_block
@@ -21,14 +22,14 @@ def draft():
     version = get_open_version()
     counts = section_counts(version) if version else {}
     return render_template("editing/draft.html", version=version, counts=counts,
-                           editable=is_editable(version), form=ButtonForm())
+                           editable=is_editable(version), form=EmptyForm())
 
 
 @bp.post("/draft/start")
 @role_required("editor")
 def start_draft():
     """Open a new draft, copying the current published version."""
-    form = ButtonForm()
+    form = EmptyForm()
     if form.validate_on_submit():
         try:
             open_draft(by=current_user)

@@ -17,9 +17,10 @@ from app.models import Team
 from app.versions.published import PublishedDocument, current_version_ref, document_for
 from app.sla.autolink import LinkTarget, TermLinker
 from app.sla.diff import field_label
+from app.sla.schema import TEAM, TEAM_PATTERN
 from app.sla.sections import SECTIONS
 
-TEAM_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}", re.ASCII)
+TEAM_SLUG = re.compile(TEAM_PATTERN)
 LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + ("#",)
 BROWSE_ALL_LIMIT = 400  # more terms than this are listed one letter at a time
 RESULT_PAGE = 25  # search results shown at first, and added by each "Show more"
@@ -45,7 +46,7 @@ class GlossaryQuery:
         letter = (args.get("letter") or "").upper()
         letter = "#" if letter == "OTHER" else letter
         return cls(q=q, section=section if section in SECTIONS else None,
-                   team=team if team and TEAM_SLUG.fullmatch(team) else None,
+                   team=team if team and len(team) <= TEAM["maxLength"] and TEAM_SLUG.fullmatch(team) else None,
                    letter=letter if letter in LETTERS else None, pages=pages)
 
     @property

@@ -3,12 +3,9 @@ import re
 
 from app.reading.services import Agreement
 from app.sla.diff import format_value
-from app.sla.sections import Field
+from app.sla.sections import OPERATOR_WORDS, Field
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-OPERATOR_WORDS = {"equals": "is", "not_equals": "is not", "in": "is one of", "contains": "contains",
-                  "gt": "is more than", "gte": "is at least", "lt": "is less than", "lte": "is at most",
-                  "exists": "is known"}
 
 
 def escape_markdown(text) -> str:

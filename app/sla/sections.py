@@ -13,6 +13,10 @@ LONGTEXT_MAX = 5_000
 LIST_MAX_ITEMS = 50
 
 COMPARISON_OPERATORS = ("equals", "not_equals", "in", "contains", "gt", "gte", "lt", "lte", "exists")
+# How each operator reads in a sentence, on the pages and in the Markdown export.
+OPERATOR_WORDS = {"equals": "is", "not_equals": "is not", "in": "is one of", "contains": "contains",
+                  "gt": "is more than", "gte": "is at least", "lt": "is less than", "lte": "is at most",
+                  "exists": "is known"}
 CHANNELS = ("call", "email", "social", "sms", "meeting")
 SCORING_KINDS = ("fit", "engagement")
 PERIODS = ("hour", "day", "week", "month", "quarter", "year")
