@@ -46,7 +46,3 @@ def configure_engine_events(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
             event.listen(engine, "connect", _sqlite_pragmas)
-
-
-def is_sqlite() -> bool:
-    return db.engine.dialect.name == "sqlite"

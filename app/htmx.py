@@ -7,18 +7,9 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
-def htmx_target() -> str | None:
-    return request.headers.get("HX-Target")
-
-
 def add_vary(response: Response) -> Response:
     """Pages that answer htmx with a fragment vary on HX-Request."""
     response.vary.add("HX-Request")
-    return response
-
-
-def trigger(response: Response, event: str) -> Response:
-    response.headers["HX-Trigger"] = event
     return response
 
 

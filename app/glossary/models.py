@@ -41,10 +41,6 @@ class GlossaryTerm(db.Model):
     superseded_by: Mapped[str | None] = mapped_column(String(64))
     search_vector: Mapped[str | None] = mapped_column(SEARCH_VECTOR_TYPE, deferred=True)
 
-    @property
-    def synonym_list(self) -> list[str]:
-        return [s for s in self.synonyms.split("\n") if s]
-
 
 class GlossarySearchState(db.Model):
     """Which version (and which bytes of it) the search index holds: a single row."""

@@ -38,10 +38,6 @@ class Team(db.Model):
 
     users: Mapped[list["User"]] = relationship(back_populates="team")
 
-    @property
-    def is_core(self) -> bool:
-        return self.slug in CORE_TEAMS
-
     def __repr__(self) -> str:
         return f"<Team {self.slug}>"
 

@@ -20,10 +20,6 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
 
 class Webhook(db.Model):
     __tablename__ = "webhooks"
