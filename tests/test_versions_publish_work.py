@@ -11,9 +11,8 @@ from tests.factories import edit_entry, make_entry, make_published
 
 
 @pytest.fixture
-def people(make_user):
-    return {"editor": make_user("editor", "marketing"),
-            "approvers": [make_user("approver", "marketing"), make_user("approver", "sales")]}
+def people(make_user, approvers):
+    return {"editor": make_user("editor", "marketing"), "approvers": approvers}
 
 
 @pytest.fixture
