@@ -158,3 +158,15 @@ def test_the_linked_markdown_filter_before_any_publish_is_plain_markdown(app):
     from flask import render_template_string
     with app.test_request_context():
         assert render_template_string("{{ 'A *lead*'|linked_markdown }}") == "<p>A <em>lead</em></p>"
+
+
+def test_the_history_memo_keeps_the_most_recently_used_terms(app, monkeypatch):
+    from app.cache import BoundedMemo
+    from app.glossary import history
+    publish_sample("1.0.0")
+    monkeypatch.setattr(history, "_histories", BoundedMemo(2))
+    computed, compute = [], history._compute
+    monkeypatch.setattr(history, "_compute", lambda key, versions: computed.append(key) or compute(key, versions))
+    for key in ("lead", "mql", "lead", "closed-won", "mql"):
+        term_history(key)
+    assert computed == ["lead", "mql", "closed-won", "mql"]  # mql was the least recently used
