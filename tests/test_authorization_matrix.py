@@ -111,6 +111,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("review.review", "GET"): EDITOR,
     ("review.submit", "POST"): EDITOR,
     ("review.comment", "POST"): EDITOR,
+    ("review.older_comments", "GET"): EDITOR,
     ("review.approve", "POST"): APPROVER,
     ("review.send_back", "POST"): SIGN_OFF_RULES[("review.send_back", "POST")],
     # admin

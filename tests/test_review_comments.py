@@ -1,11 +1,13 @@
 """The discussion: add_comment's rules, posting with and without htmx, Markdown, comments on entries."""
 import re
+from datetime import timedelta
 
 import pytest
 
 from app.extensions import db as _db
 from app.models import AuditEvent, Comment
-from app.review.services import ReviewError, add_comment
+from app.models.base import utcnow
+from app.review.services import COMMENTS_PER_MINUTE, COMMENTS_PER_PAGE, ReviewError, TooManyComments, add_comment
 from app.versions.services import approve_version
 from tests.test_review_support import (HX, client_for, current, draft, flashes, in_review,  # noqa: F401
                                        people, text)
@@ -161,3 +163,69 @@ def test_the_thread_survives_send_back_and_resubmit(app, people, in_review):
     version = send_back_version(in_review, people["sales"], "Redo.")
     submit_version(version, people["editor"])
     assert "Before send-back." in discussion_of(text(client_for(app, people["sales"]).get("/review")))
+
+
+# --- limits: posting rate, pages of the discussion ------------------------------------------------
+
+def seed_comments(version, author, count: int, age: timedelta = timedelta(0)) -> list[int]:
+    """Comments written straight to the table, as another web process would."""
+    at = utcnow() - age
+    rows = [Comment(version_id=version.id, author_id=author.id, body=f"Comment number {n}", created_at=at)
+            for n in range(count)]
+    _db.session.add_all(rows)
+    _db.session.commit()
+    return [row.id for row in rows]
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_the_eleventh_comment_in_a_minute_is_429(app, people, in_review, htmx):
+    seed_comments(in_review, people["sales"], COMMENTS_PER_MINUTE)  # posted through another worker
+    response = client_for(app, people["sales"]).post(f"/review/{in_review.id}/comments",
+                                                     data={"body": "One more."}, headers=HX if htmx else {})
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) in range(1, 61)
+    assert "You have posted 10 comments in the last minute" in text(response)
+    if htmx:
+        assert text(response).lstrip().startswith('<section id="discussion"')
+    assert _db.session.query(Comment).filter_by(author_id=people["sales"].id).count() == COMMENTS_PER_MINUTE
+
+
+def test_the_limit_is_per_person_and_per_minute(people, in_review):
+    seed_comments(in_review, people["sales"], COMMENTS_PER_MINUTE, age=timedelta(seconds=61))
+    for n in range(COMMENTS_PER_MINUTE):
+        add_comment(in_review, people["sales"], f"Fresh {n}")
+    with pytest.raises(TooManyComments) as refused:
+        add_comment(in_review, people["sales"], "Too many")
+    assert 1 <= refused.value.retry_after <= 60
+    assert add_comment(in_review, people["marketing"], "Someone else may still speak.").id
+
+
+def test_the_discussion_shows_the_newest_page_and_a_link_to_older_ones(app, people, in_review):
+    ids = seed_comments(in_review, people["sales"], 2 * COMMENTS_PER_PAGE + 20, age=timedelta(minutes=5))
+    client = client_for(app, people["editor"])
+    page = discussion_of(text(client.get("/review")))
+    shown = [int(n) for n in re.findall(r'<li id="comment-(\d+)"', page)]
+    assert shown == ids[-COMMENTS_PER_PAGE:]
+    older = re.search(r'href="([^"]+)"\s+hx-get="\1"', page).group(1).replace("&amp;", "&")
+    assert older == f"/review/{in_review.id}/discussion?before={ids[-COMMENTS_PER_PAGE]}"
+
+    fragment = client.get(older, headers=HX)
+    assert fragment.status_code == 200 and "<html" not in text(fragment) and "HX-Request" in fragment.headers["Vary"]
+    assert [int(n) for n in re.findall(r'<li id="comment-(\d+)"', text(fragment))] == \
+        ids[-2 * COMMENTS_PER_PAGE:-COMMENTS_PER_PAGE]
+    last = re.search(r'hx-get="([^"]+)"', text(fragment)).group(1).replace("&amp;", "&")
+    final = text(client.get(last, headers=HX))
+    assert [int(n) for n in re.findall(r'<li id="comment-(\d+)"', final)] == ids[:20]
+    assert "Show older comments" not in final
+
+    whole = client.get(older)  # without htmx, the review page showing that older page
+    assert whole.status_code == 200 and "<html" in text(whole)
+    assert [int(n) for n in re.findall(r'<li id="comment-(\d+)"', discussion_of(text(whole)))] == \
+        ids[-2 * COMMENTS_PER_PAGE:-COMMENTS_PER_PAGE]
+
+
+@pytest.mark.parametrize("before", ["0", "-5", str(2**63), "x"])
+def test_odd_page_markers_are_harmless(app, people, in_review, before):
+    seed_comments(in_review, people["sales"], 3)
+    response = client_for(app, people["editor"]).get(f"/review/{in_review.id}/discussion?before={before}", headers=HX)
+    assert response.status_code == 200

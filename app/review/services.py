@@ -1,10 +1,14 @@
 """Review: the discussion (a write), and what the review page reads (signatures, the diff)."""
+import math
+from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.audit import record_event
 from app.extensions import db
 from app.models import Approval, Comment, Entry, Team, Version, VersionState
+from app.models.base import utcnow
 from app.sla.diff import change_reasons, compare_documents
 from app.sla.document import build_document, content_hash
 from app.sla.sections import SECTION_KEYS
@@ -15,10 +19,32 @@ from app.versions.services import (approval_refusal, approve_version, document_o
                                    next_number)
 
 COMMENT_MAX = 5_000
+COMMENTS_PER_MINUTE = 10  # per person, over every version: enough to discuss, too few to flood
+COMMENTS_PER_PAGE = 50
 
 
 class ReviewError(ValueError):
     """A comment the rules refuse, with a readable message."""
+
+
+class TooManyComments(ReviewError):
+    """The author posted COMMENTS_PER_MINUTE comments in the last minute (429)."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"You have posted {COMMENTS_PER_MINUTE} comments in the last minute: wait "
+                         f"{retry_after} seconds, then post this one again.")
+        self.retry_after = retry_after
+
+
+def refuse_if_too_many_comments(by) -> None:
+    """Count the author's comments of the last minute in the database, so the limit holds across workers."""
+    since = utcnow() - timedelta(minutes=1)
+    recent = list(db.session.scalars(
+        select(Comment.created_at).where(Comment.author_id == by.id, Comment.created_at > since)
+        .order_by(Comment.created_at.desc()).limit(COMMENTS_PER_MINUTE)))
+    if len(recent) >= COMMENTS_PER_MINUTE:
+        oldest = recent[-1]
+        raise TooManyComments(max(1, math.ceil((oldest - since).total_seconds())))
 
 
 def add_comment(version: Version, by, body: str, entry_key: str | None = None) -> Comment:
@@ -35,6 +61,7 @@ def add_comment(version: Version, by, body: str, entry_key: str | None = None) -
         raise ReviewError(f"A comment has at most {COMMENT_MAX:,} characters; this one has {len(body):,}.")
     if entry_key and entry_key not in entry_keys(version):
         raise ReviewError(f"There is no entry '{entry_key[:64]}' in this version.")
+    refuse_if_too_many_comments(by)
     comment = Comment(version_id=version.id, entry_key=entry_key, author_id=by.id, body=body)
     db.session.add(comment)
     db.session.flush()
@@ -58,10 +85,25 @@ def entry_keys(version: Version) -> set[str]:
     return set(db.session.scalars(select(Entry.key).where(Entry.version_id == version.id)))
 
 
-def comments_for(version: Version) -> list[Comment]:
-    """The version's discussion, oldest first."""
-    return list(db.session.scalars(
-        select(Comment).where(Comment.version_id == version.id).order_by(Comment.created_at, Comment.id)))
+@dataclass
+class DiscussionPage:
+    """Up to COMMENTS_PER_PAGE comments, oldest first, and whether older ones exist."""
+    comments: list[Comment]
+    has_older: bool
+
+    @property
+    def oldest_id(self) -> int | None:
+        return self.comments[0].id if self.comments else None
+
+
+def discussion_page(version: Version, before: int | None = None) -> DiscussionPage:
+    """The newest page of the discussion, or the page just older than comment `before`."""
+    query = select(Comment).where(Comment.version_id == version.id)
+    if before is not None:
+        query = query.where(Comment.id < before)
+    newest_first = list(db.session.scalars(query.order_by(Comment.id.desc()).limit(COMMENTS_PER_PAGE + 1)))
+    page = newest_first[:COMMENTS_PER_PAGE]
+    return DiscussionPage(list(reversed(page)), len(newest_first) > COMMENTS_PER_PAGE)
 
 
 def comments_by_entry(comments: list[Comment]) -> dict[str, list[Comment]]:

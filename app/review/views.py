@@ -1,5 +1,5 @@
 """The review page: the open version's diff, its sign-off panel and its discussion."""
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.auth.access import role_required
@@ -8,10 +8,11 @@ from app.extensions import db
 from app.htmx import is_htmx
 from app.models import Version, VersionState
 from app.review import bp
+from app.routing import MAX_ID
 from app.review.forms import ApproveForm, CommentForm, SendBackForm
 from app.htmx import page_or_block
-from app.review.services import (ReviewError, add_comment, approve_as_seen, comments_by_entry,
-                                 comments_for, may_sign, numbering, review_diff, signatures)
+from app.review.services import (ReviewError, TooManyComments, add_comment, approve_as_seen, comments_by_entry,
+                                 discussion_page, may_sign, numbering, review_diff, signatures)
 from app.sla.diff import field_label, value_diff_html
 from app.sla.document import content_hash
 from app.versions.errors import VersionError
@@ -36,18 +37,19 @@ def panel_context(version: Version, send_back_form=None, **extra) -> dict:
             "empty_form": EmptyForm(), **extra}
 
 
-def discussion_context(version: Version, comment_form=None) -> dict:
-    """What the discussion block shows."""
+def discussion_context(version: Version, comment_form=None, before: int | None = None) -> dict:
+    """What the discussion block shows: a page of comments (the newest unless `before`), and the form."""
     form = comment_form or CommentForm(formdata=None)
-    return {"version": version, "comments": comments_for(version),
+    page = discussion_page(version, before)
+    return {"version": version, "comments": page.comments, "discussion": page,
             "comment_form": form.set_entries(version.entries)}
 
 
-def page_context(version: Version | None, comment_form=None) -> dict:
+def page_context(version: Version | None, comment_form=None, before: int | None = None) -> dict:
     """Everything the whole review page shows."""
     context = {"version": version, "current": get_current_version()}
     if version is not None:
-        context |= panel_context(version) | discussion_context(version, comment_form)
+        context |= panel_context(version) | discussion_context(version, comment_form, before)
         diff = review_diff(version)
         context |= {"diff": diff, "numbering": numbering(version, diff),
                     "entry_comments": comments_by_entry(context["comments"]),
@@ -136,21 +138,41 @@ def comment(version_id: int):
     """Add a comment to the version's discussion."""
     version = _get_version(version_id)
     form = CommentForm()
-    posted = False
+    posted, status, retry_after = False, 422, None
     if form.validate_on_submit():
         try:
             add_comment(version, current_user, form.body.data, form.entry_key.data)
             posted = True
+        except TooManyComments as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+            status, retry_after = 429, error.retry_after
         except ReviewError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
     if is_htmx():
-        return page_or_block(TEMPLATE, "discussion", status=200 if posted else 422,
-                             **discussion_context(version, None if posted else form))
-    if posted:
+        response = page_or_block(TEMPLATE, "discussion", status=200 if posted else status,
+                                 **discussion_context(version, None if posted else form))
+    elif posted:
         flash("Comment posted.", "success")
         return redirect(url_for("review.review", _anchor="discussion"))
-    if version.id != getattr(get_open_version(), "id", None):
+    elif version.id != getattr(get_open_version(), "id", None):
         flash(" ".join(form.form_errors) or "This version's discussion is closed.", "error")
         return redirect(url_for("review.review"))
-    return page_or_block(TEMPLATE, "content", status=422, **page_context(version, form))
+    else:
+        response = page_or_block(TEMPLATE, "content", status=status, **page_context(version, form))
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+@bp.route("/review/<int:version_id>/discussion")
+@role_required("editor")
+def older_comments(version_id: int):
+    """The page of comments older than `?before=` (htmx: only those, to go above the ones shown)."""
+    version = _get_version(version_id)
+    before = request.args.get("before", type=int)
+    before = None if before is None else min(before, MAX_ID)  # beyond it, every comment is older
+    if is_htmx():
+        return page_or_block(TEMPLATE, "comment_items", **discussion_context(version, before=before))
+    return page_or_block(TEMPLATE, "content", **page_context(version, before=before))
