@@ -16,7 +16,9 @@ Explicit exceptions, each because the order of commit and side effect matters:
   they follow is already committed and the rest of the request must still be able to read;
 - webhook delivery (app/webhooks/sender.py) claims outbox rows with FOR UPDATE SKIP LOCKED and
   commits each attempt on its own, outside any request;
-- a failed sign-in (app/auth/services.py) is counted and committed although the request fails;
+- a failed sign-in (app/auth/throttle.py) is counted and committed although the request fails;
+- the error handlers (app/errors.py) roll back before they render, since PostgreSQL refuses every
+  statement of a transaction that has failed;
 - an API token's last use (app/api/tokens.py) is committed where it is recorded;
 - the glossary's search index (app/glossary/index.py) is rebuilt and committed on its own, and a
   concurrent rebuild is rolled back;
