@@ -15,6 +15,8 @@ from flask import current_app
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from app.config import current_ttl
+
 # Connection refused or dropped, server shutting down, SQLite file unreadable or locked, pool exhausted.
 DATABASE_ERRORS = (OperationalError, InterfaceError, PoolTimeoutError)
 RETRY_AFTER_SECONDS = 5
@@ -61,8 +63,6 @@ def reached_database() -> None:
 
 def honours(confirmed_at: float) -> bool:
     """Whether something confirmed at `confirmed_at` may still be answered while the database is away."""
-    from app.config import current_ttl
-
     state = _state()
     return confirmed_at > 0 and confirmed_at >= state.last_reached - current_ttl()
 

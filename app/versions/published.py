@@ -3,9 +3,9 @@ and parsed documents, for pages, API, glossary and exports alike.
 
 Memo policy, in one place:
 - which version is current: read at most once per request (kept in its WSGI environ, which no
-  other request shares, so nothing has to forget it when the request ends), and trusted by a worker for
-  ACCORD_CURRENT_TTL seconds (0: never); the worker that publishes forgets at once, others may
-  answer with the previous version for at most the TTL;
+  other request shares, so nothing has to forget it when the request ends), and trusted by a
+  worker for ACCORD_CURRENT_TTL seconds (0: never); the worker that publishes forgets at once,
+  others may answer with the previous version for at most the TTL;
 - a published number names the same row for ever, so lookups by number are remembered without expiry;
 - bytes, parsed documents and comparisons are keyed by SHA-256 of immutable bytes: right in every
   worker whatever the database, bounded so a worker's memory stays flat.
