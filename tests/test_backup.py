@@ -403,3 +403,18 @@ def test_a_backup_sealed_with_a_given_key_is_restored_with_that_key(app, make_us
     _db.session.remove()
     assert import_from(app, path, "--force").exit_code != 0
     assert import_from(app, path, "--force", "--key", "a passphrase kept in the vault").exit_code == 0
+
+
+def test_a_published_version_signed_twice_by_one_person_is_restored_as_it_was(app, make_user, second_database,
+                                                                              tmp_path):
+    """What an older release let through is history: the restore keeps it, the guard watches reviews."""
+    from app.models import Approval
+    ids = populate(make_user)
+    signer = _db.session.scalar(select(Approval.user_id).where(Approval.version_id == ids["old"]).limit(1))
+    _db.session.add(Approval(version_id=ids["old"], team="customer-success", user_id=signer, content_hash="0" * 64))
+    _db.session.commit()
+    first = export_to(app, tmp_path / "backup.json")
+    target = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": second_database})
+    result = import_from(target, tmp_path / "backup.json")
+    assert result.exit_code == 0, result.output
+    assert export_to(target, tmp_path / "again.json")["content"] == first["content"]

@@ -3,7 +3,8 @@
 Published versions are immutable at the database level (triggers refuse entries inserted into
 a frozen version and most updates of a frozen version), so each version is replayed the way
 the life cycle wrote it: inserted as a draft with its entries, moved to review with its
-approvals and comments, then published, and superseded when the next one is published.
+comments (and approvals, which a published version gets back once published), then published,
+and superseded when the next one is published.
 """
 import re
 
@@ -119,13 +120,17 @@ def _replay_versions(connection, rows: dict) -> None:
         _insert_children(connection, "entries", children["entries"].get(row["id"]))
         if state != "draft":
             _set(connection, row["id"], state="in_review")
-        for name in ("approvals", "comments"):
-            _insert_children(connection, name, children[name].get(row["id"]))
-        if state in FROZEN_STATES:
-            if published is not None:
-                _supersede(connection, published)
-            _set(connection, row["id"], state="published", **{k: row.get(k) for k in PUBLISH_COLUMNS})
-            published = row
+        _insert_children(connection, "comments", children["comments"].get(row["id"]))
+        if state not in FROZEN_STATES:
+            _insert_children(connection, "approvals", children["approvals"].get(row["id"]))
+            continue
+        if published is not None:
+            _supersede(connection, published)
+        _set(connection, row["id"], state="published", **{k: row.get(k) for k in PUBLISH_COLUMNS})
+        # A published version's signatures are history, restored as they were: after publishing,
+        # where the one-signature-per-person guard (which watches versions in review) lets them be.
+        _insert_children(connection, "approvals", children["approvals"].get(row["id"]))
+        published = row
     if published is not None and published.get("state") == "superseded":
         _supersede(connection, published)
 
