@@ -16,6 +16,7 @@ $(BIN)/activate:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(BIN)/activate
+	@$(BIN)/python -c "import icu" 2>/dev/null || pkg-config --exists icu-i18n || { echo "PyICU needs ICU's headers and pkg-config: apt-get install g++ pkg-config libicu-dev (see README, Quick start)" >&2; exit 1; }
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 

@@ -1,0 +1,64 @@
+"""The one text module: Thai cut into dictionary words, whole character clusters, dictionary order, letter groups."""
+import pytest
+
+from app.text import (boundary_after, boundary_before, graphemes, letter_group, search_text, sort_key, word_spans,
+                      words)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ผู้ซื้อ", ["ผู้", "ซื้อ"]),                      # never ผ / ซ / อ
+    ("กรวยการขาย", ["กรวย", "การ", "ขาย"]),
+    ("ลีดที่ผ่านการคัดกรองทางการตลาด", ["ลีด", "ที่", "ผ่าน", "การ", "คัด", "กรอง", "ทางการ", "ตลาด"]),
+    ("หน้าเว็บที่ลีดกรอกแบบฟอร์ม", ["หน้า", "เว็บ", "ที่", "ลีด", "กรอก", "แบบ", "ฟอร์ม"]),  # loanwords kept whole
+    ("บริการที่ดีลูกค้าพอใจ", ["บริการ", "ที่", "ดี", "ลูกค้า", "พอใจ"]),  # ดี + ลูกค้า, not ดีล
+    ("Marketing Qualified Lead (MQL)", ["Marketing", "Qualified", "Lead", "MQL"]),
+    ("hand-off, it's 3.5", ["hand", "off", "it", "s", "3", "5"]),
+    ("😀ลีด😀 Café", ["ลีด", "Café"]),                 # offsets right after characters outside the BMP
+    ("", []),
+    (None, []),
+])
+def test_words(text, expected):
+    assert words(text) == expected
+
+
+def test_a_lone_consonant_joins_a_neighbouring_word():
+    assert "จ" not in words("เสนอแพ็กเกจที่สูงกว่า")
+    assert "".join(words("เสนอแพ็กเกจที่สูงกว่า")) == "เสนอแพ็กเกจที่สูงกว่า"
+
+
+def test_search_text_adds_thai_words_written_together():
+    indexed = search_text("ประเภทลีด Lead-Score").split()
+    assert {"ประเภท", "ลีด", "ประเภทลีด", "lead", "score"} <= set(indexed)
+    assert "leadscore" not in indexed  # Latin words are never joined
+
+
+def test_graphemes_keep_marks_on_their_letter():
+    assert graphemes("ผู้ซื้อ") == ["ผู้", "ซื้", "อ"]
+    assert graphemes("คะแนนลีด")[5] == "ลี"
+
+
+def test_boundaries_never_cut_inside_a_word():
+    text = "ทีมขายติดตามลูกค้าเป้าหมาย"
+    starts = {start for start, _ in word_spans(text)} | {len(text)}
+    for index in range(len(text) + 1):
+        assert boundary_before(text, index) in starts and boundary_before(text, index) <= index
+        assert boundary_after(text, index) in starts and boundary_after(text, index) >= index
+
+
+def test_sort_key_is_thai_dictionary_order_after_latin():
+    names = ["เส้นทางของลูกค้า", "Zebra", "ฮาร์ดแวร์", "lead", "โปรไฟล์ลูกค้า", "กรวยการขาย", "Account",
+             "ก้อน", "อัตรา", "กอ", "Émile", "คะแนนลีด", "ก่อน"]
+    assert sorted(names, key=sort_key) == [
+        "Account", "Émile", "lead", "Zebra", "กรวยการขาย", "กอ", "ก่อน", "ก้อน", "คะแนนลีด", "โปรไฟล์ลูกค้า",
+        "เส้นทางของลูกค้า", "อัตรา", "ฮาร์ดแวร์"]
+    assert sort_key("x" * 500) and len(sort_key("x" * 500)) <= 200
+
+
+@pytest.mark.parametrize("name, letter", [
+    ("โปรไฟล์ลูกค้า", "ป"), ("เส้นทาง", "ส"), ("ไปป์ไลน์", "ป"), ("แคมเปญ", "ค"), ("ใบเสนอราคา", "บ"),
+    ("กรวยการขาย", "ก"), ("ฮาร์ดแวร์", "ฮ"), ("อัตรา", "อ"),
+    ("mql", "M"), ("Émile", "E"), ("  zebra", "Z"), ("“Lead”", "L"),
+    ("123 leads", "#"), ("๑๒๓", "#"), ("Ωmega", "#"), ("", "#"), ("เ", "#"),
+])
+def test_letter_group(name, letter):
+    assert letter_group(name) == letter
