@@ -118,10 +118,8 @@ def _measured(rps_app: float, rps_floor: float) -> dict:
 
 def test_token_figures_are_headline_targets_on_the_demo_and_the_main_document(tmp_path):
     from bench.httpbench import Settings
-    from bench.run import parse_args
     from bench.scenarios import Backend, Scale
 
-    assert parse_args(["--api-only", "--database", "sqlite"]).api_only
     backend = Backend("sqlite", None, Settings(tool="python"), Scale(sizes=(200,), main=200), tmp_path, log=lambda _: None)
     names = [e.name for e in backend._document_endpoints("acc_x")]
     assert names == ["sla", "sla_304", "sla_token", "sla_token_304"]
