@@ -203,3 +203,17 @@ def test_a_private_api_refuses_a_request_without_credentials(app, client, publis
     app.config["ACCORD_PUBLIC_API"] = False
     client.get("/api/v1/sla")
     assert client.get("/api/v1/sla").status_code == 401
+
+
+def test_the_api_adds_no_hook_after_its_answers(app):
+    """Document answers are complete when built: no API after-request or teardown work."""
+    assert not app.after_request_funcs.get("api") and not app.teardown_request_funcs.get("api")
+
+
+@pytest.mark.parametrize("path, status", [("/api/v1/sla/versions/9.9.9", 404), ("/api/v1/nowhere", 404),
+                                          ("/api/v1/sla", 401)])
+def test_problem_answers_vary_on_credentials_too(app, client, published, path, status):
+    headers = {"Authorization": "Bearer acc_unknown"} if status == 401 else {}
+    response = client.get(path, headers=headers)
+    assert response.status_code == status and response.mimetype == "application/problem+json"
+    assert response.headers["Vary"] == "Authorization, Cookie"
