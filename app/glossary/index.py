@@ -6,13 +6,13 @@ than the current one (after an import, a restore, or a database filled by other 
 it whole, so search never serves stale terms.
 """
 import time
-import unicodedata
 from typing import Callable
 
 from flask import current_app, has_app_context
 from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app import text as thai_text
 from app.config import current_ttl
 from app.extensions import db
 from app.glossary.models import GlossarySearchState, GlossaryTerm
@@ -23,24 +23,23 @@ from app.sla.autolink import first_sentence
 
 STATE_ID = 1
 FTS_TABLE = "glossary_terms_fts"
+# Both indexes are given the text cut into words by app.text (Thai has no spaces between words).
 PG_SEARCH_VECTOR = (
-    "setweight(to_tsvector('simple', name), 'A') || "
-    "setweight(to_tsvector('simple', aliases), 'B') || "
-    "setweight(to_tsvector('simple', definition_text), 'C')"
+    "setweight(to_tsvector('simple', :name), 'A') || "
+    "setweight(to_tsvector('simple', :aliases), 'B') || "
+    "setweight(to_tsvector('simple', :definition_text), 'C')"
 )
 LOCK_KEY = 7_240_611  # any constant: serialises concurrent rebuilds on PostgreSQL
 
 
 def sort_name(name: str) -> str:
-    """The name folded for A–Z order: accents stripped, case folded."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()[:200]
+    """The name's collation key (ICU `th`): its plain order is A–Z, then Thai dictionary order."""
+    return thai_text.sort_key((name or "").strip(), 200)
 
 
-def initial_letter(folded_name: str) -> str:
-    """The letter a name is listed under: A–Z, or # for anything else."""
-    first = folded_name[:1].upper()
-    return first if "A" <= first <= "Z" else "#"
+def initial_letter(name: str) -> str:
+    """The letter a name is listed under: A–Z, a Thai consonant (ก–ฮ), or # for anything else."""
+    return thai_text.letter_group(name)
 
 
 def term_row(section: str, entry: dict) -> dict:
@@ -48,11 +47,11 @@ def term_row(section: str, entry: dict) -> dict:
     synonyms = [s.strip() for s in entry.get("synonyms") or [] if isinstance(s, str) and s.strip()]
     key_words = entry["key"].replace("-", " ").replace("_", " ")
     plain = markdown_to_text(entry.get("definition"))
-    folded = sort_name(entry.get("name") or entry["key"])
+    name = entry.get("name") or entry["key"]
     return {
         "entry_key": entry["key"], "section": section,
-        "team": entry.get("team") or "", "name": entry.get("name") or entry["key"],
-        "sort_name": folded, "letter": initial_letter(folded),
+        "team": entry.get("team") or "", "name": name,
+        "sort_name": sort_name(name), "letter": initial_letter(name),
         "synonyms": "\n".join(synonyms), "aliases": "\n".join([key_words, *synonyms]),
         "definition_text": plain, "summary": first_sentence(plain),
         "deprecated": bool(entry.get("deprecated")), "superseded_by": entry.get("superseded_by"),
@@ -68,7 +67,7 @@ def rebuild_search_index(version, sections: dict | None = None) -> int:
 
     `sections` is the version's document sections when the caller has them (publishing does)."""
     if _dialect() == "sqlite":
-        db.session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')"))
+        db.session.execute(text(f"DELETE FROM {FTS_TABLE}"))
     db.session.execute(delete(GlossaryTerm))
     count = 0
     if version is not None:
@@ -105,11 +104,10 @@ def _chunks(items: list, size: int = 500):
 
 def _delete_terms(keys: list[str]) -> None:
     for chunk in _chunks(keys):
-        if _dialect() == "sqlite":  # an external-content FTS5 table forgets a row given its old text
+        if _dialect() == "sqlite":
             db.session.execute(text(
-                f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name, aliases, definition_text) "
-                "SELECT 'delete', id, name, aliases, definition_text FROM glossary_terms "
-                "WHERE entry_key IN :keys").bindparams(bindparam("keys", expanding=True)), {"keys": chunk})
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM glossary_terms WHERE entry_key IN :keys)")
+                .bindparams(bindparam("keys", expanding=True)), {"keys": chunk})
         db.session.execute(delete(GlossaryTerm).where(GlossaryTerm.entry_key.in_(chunk)))
 
 
@@ -119,15 +117,21 @@ def _insert_terms(items: list[tuple[str, dict]]) -> int:
         return 0
     dialect = _dialect()
     before = db.session.scalar(select(func.coalesce(func.max(GlossaryTerm.id), 0)))
-    db.session.execute(insert(GlossaryTerm), [term_row(section, entry) for section, entry in items])
+    rows = [term_row(section, entry) for section, entry in items]
+    db.session.execute(insert(GlossaryTerm), rows)
+    ids = dict(db.session.execute(select(GlossaryTerm.entry_key, GlossaryTerm.id).where(GlossaryTerm.id > before)).all())
+    words = [{"id": ids[row["entry_key"]], **search_words(row)} for row in rows]
     if dialect == "postgresql":
-        db.session.execute(text(f"UPDATE glossary_terms SET search_vector = {PG_SEARCH_VECTOR} WHERE id > :before"),
-                           {"before": before})
+        db.session.execute(text(f"UPDATE glossary_terms SET search_vector = {PG_SEARCH_VECTOR} WHERE id = :id"), words)
     elif dialect == "sqlite":
         db.session.execute(text(f"INSERT INTO {FTS_TABLE}(rowid, name, aliases, definition_text) "
-                                "SELECT id, name, aliases, definition_text FROM glossary_terms WHERE id > :before"),
-                           {"before": before})
+                                "VALUES (:id, :name, :aliases, :definition_text)"), words)
     return len(items)
+
+
+def search_words(row: dict) -> dict:
+    """What the full-text index holds of a row: each field as lowercase words joined by spaces."""
+    return {column: thai_text.search_text(row[column]) for column in ("name", "aliases", "definition_text")}
 
 
 def _lock_index() -> None:

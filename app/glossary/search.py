@@ -1,18 +1,22 @@
 """Glossary search on the database's own full-text index: FTS5 on SQLite, tsvector on PostgreSQL.
 
-User input never reaches either query language as written: it is cut into words of letters and
-digits, and each word becomes a quoted prefix term, so quotes, operators (NEAR, AND, *, :, &, !),
-wildcards (% _) and control characters cannot change the query or make it fail.
-Ranking: terms whose name has every word first, then those matched by a synonym or key, then
-definitions; within a tier, names starting with the first word, then relevance, then A–Z.
+Both indexes hold text already cut into words by app.text (Thai by dictionary, joined by spaces),
+and a query is cut the same way. User input never reaches either query language as written: each
+word (letters, digits and their marks only) becomes a quoted prefix term, so quotes, operators
+(NEAR, AND, *, :, &, !), wildcards (% _) and control characters cannot change the query or make
+it fail. A Thai word of one character cluster (ก, ที่) must match a whole word: as a prefix it
+would match nearly every Thai term.
+Ranking: an exact key, name or synonym first; then terms whose name has every word, then those
+matched by a synonym or key, then definitions; within a tier, names starting with the first
+word, then relevance, then dictionary order.
 """
-import functools
-import re
+import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 from sqlalchemy import text
 
+from app import text as thai_text
 from app.extensions import db
 
 QUERY_MAX_CHARS = 200
@@ -20,8 +24,6 @@ QUERY_MAX_WORDS = 8
 WORD_MAX_CHARS = 64
 RESULT_LIMIT = 100  # for callers that ask for no other limit (the glossary page pages by 25)
 SNIPPET_CHARS = 220
-TOKEN = re.compile(r"[^\W_]+")
-ENTITY = r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z]+);"  # what markupsafe.escape writes
 
 COLUMNS = ("t.id, t.entry_key, t.section, t.team, t.name, t.letter, t.synonyms, "
            "t.definition_text, t.summary, t.deprecated, t.superseded_by")
@@ -32,24 +34,30 @@ WITH matched AS (
   FROM glossary_terms_fts WHERE glossary_terms_fts MATCH :query
 )
 SELECT {COLUMNS},
+  CASE WHEN lower(t.entry_key) = :exact_key OR lower(t.name) = :exact
+            OR instr(char(10) || lower(t.synonyms) || char(10), char(10) || :exact || char(10)) > 0 THEN 0
+       ELSE 1 END AS inexact,
   CASE WHEN t.id IN (SELECT rowid FROM glossary_terms_fts WHERE glossary_terms_fts MATCH :name_query) THEN 0
        WHEN t.id IN (SELECT rowid FROM glossary_terms_fts WHERE glossary_terms_fts MATCH :alias_query) THEN 1
        ELSE 2 END AS tier,
   count(*) OVER () AS total
 FROM matched JOIN glossary_terms AS t ON t.id = matched.id
 WHERE 1 = 1 {{filters}}
-ORDER BY tier, substr(t.sort_name, 1, :first_length) = :first_word DESC, matched.rank, t.sort_name, t.entry_key
+ORDER BY inexact, tier, lower(substr(t.name, 1, :first_length)) = :first_word DESC, matched.rank, t.sort_name, t.entry_key
 LIMIT :limit
 """
 PG_SEARCH = f"""
 SELECT {COLUMNS},
+  CASE WHEN lower(t.entry_key) = :exact_key OR lower(t.name) = :exact
+            OR strpos(E'\\n' || lower(t.synonyms) || E'\\n', E'\\n' || :exact || E'\\n') > 0 THEN 0
+       ELSE 1 END AS inexact,
   CASE WHEN t.search_vector @@ to_tsquery('simple', :name_query) THEN 0
        WHEN t.search_vector @@ to_tsquery('simple', :alias_query) THEN 1
        ELSE 2 END AS tier,
   count(*) OVER () AS total
 FROM glossary_terms AS t
 WHERE t.search_vector @@ to_tsquery('simple', :query) {{filters}}
-ORDER BY tier, left(t.sort_name, :first_length) = :first_word DESC,
+ORDER BY inexact, tier, lower(left(t.name, :first_length)) = :first_word DESC,
          ts_rank(t.search_vector, to_tsquery('simple', :query)) DESC, t.sort_name, t.entry_key
 LIMIT :limit
 """
@@ -75,21 +83,35 @@ class SearchHit:
 
 
 def query_words(query: str | None) -> list[str]:
-    """The searchable words of what someone typed: letters and digits only, lowercased, deduplicated."""
-    words = TOKEN.findall((query or "")[:QUERY_MAX_CHARS].lower())
+    """The searchable words of what someone typed, cut as the index is cut: lowercased, deduplicated."""
+    words = thai_text.words((query or "")[:QUERY_MAX_CHARS].lower())
     return list(dict.fromkeys(word[:WORD_MAX_CHARS] for word in words))[:QUERY_MAX_WORDS]
 
 
+def matches_as_prefix(word: str) -> bool:
+    """Whether `word` also finds longer words: not a Thai word of a single character cluster (ก, ที่)."""
+    return not (thai_text.is_thai(word) and len(thai_text.graphemes(word)) < 2)
+
+
 def _fts5_queries(words: list[str]) -> dict:
-    terms = " ".join(f'"{word}"*' for word in words)
+    terms = " ".join(f'"{word}"*' if matches_as_prefix(word) else f'"{word}"' for word in words)
     return {"query": terms, "name_query": f"name : ({terms})",
             "alias_query": f"{{name aliases}} : ({terms})"}
 
 
 def _tsquery_queries(words: list[str]) -> dict:
-    return {"query": " & ".join(f"'{word}':*" for word in words),
-            "name_query": " & ".join(f"'{word}':*A" for word in words),
-            "alias_query": " & ".join(f"'{word}':*AB" for word in words)}
+    def term(word: str, weights: str = "") -> str:
+        return f"'{word}':*{weights}" if matches_as_prefix(word) else f"'{word}'" + (f":{weights}" if weights else "")
+    return {"query": " & ".join(term(word) for word in words),
+            "name_query": " & ".join(term(word, "A") for word in words),
+            "alias_query": " & ".join(term(word, "AB") for word in words)}
+
+
+def _exact(query: str) -> dict:
+    """The whole query as a key, name or synonym would be written, for the exact-match tier."""
+    shown = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in query[:QUERY_MAX_CHARS])  # no NUL
+    exact = " ".join(shown.split()).lower()
+    return {"exact": exact, "exact_key": exact.replace(" ", "-")}
 
 
 def _filters(section: str | None, team: str | None) -> tuple[str, dict]:
@@ -112,7 +134,7 @@ def search_terms(query: str, section: str | None = None, team: str | None = None
     postgres = db.session.get_bind().dialect.name == "postgresql"
     params = _tsquery_queries(words) if postgres else _fts5_queries(words)
     filters, filter_params = _filters(section, team)
-    params.update(filter_params, first_word=words[0], first_length=len(words[0]), limit=limit)
+    params.update(filter_params, **_exact(query), first_word=words[0], first_length=len(words[0]), limit=limit)
     search_sql = PG_SEARCH if postgres else SQLITE_SEARCH
     rows = db.session.execute(text(search_sql.format(filters=filters)), params).mappings().all()
     total = rows[0]["total"] if rows else 0  # every match, counted by the same query before its LIMIT
@@ -131,40 +153,54 @@ def _hit(row, words: list[str]) -> SearchHit:
     )
 
 
-@functools.lru_cache(maxsize=256)
-def _word_pattern(words: tuple[str, ...]) -> re.Pattern:
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
+def _marked_spans(value: str, words: list[str]) -> list[tuple[int, int]]:
+    """Where the words of `value` that a searched word finds are: whole words (or Thai words
+    written together, as the index holds them), so a mark never splits a character from its
+    vowel or tone marks."""
+    wanted = [(word, matches_as_prefix(word)) for word in words]
 
+    def found(start: int, end: int) -> bool:
+        candidate = value[start:end].lower()
+        return any(candidate.startswith(w) if prefix else candidate == w for w, prefix in wanted)
 
-@functools.lru_cache(maxsize=256)
-def _escaped_word_pattern(words: tuple[str, ...]) -> re.Pattern:
-    """Like _word_pattern, over escaped text: an entity (&amp; &#39; …) is matched whole first, so
-    a searched word is never found inside one."""
-    return re.compile(rf"{ENTITY}|({_word_pattern(words).pattern})", re.IGNORECASE)
-
-
-def _mark(match: re.Match) -> str:
-    return f"<mark>{match.group(1)}</mark>" if match.group(1) else match.group(0)
+    spans = thai_text.word_spans(value)
+    runs = {}
+    for start, end in thai_text.joined_runs(value, spans):
+        runs.setdefault(start, []).append(end)
+    marked, done = [], 0
+    for start, end in spans:
+        if start < done:
+            continue
+        end = next((stop for stop in [end, *runs.get(start, [])] if found(start, stop)), None)
+        if end is not None:
+            marked.append((start, end))
+            done = end
+    return marked
 
 
 def highlight(value: str, words: list[str]) -> Markup:
-    """`value` escaped, with each word starting with a searched word wrapped in <mark>."""
-    escaped = escape(value or "")
+    """`value` escaped, with each word that a searched word finds wrapped in <mark>."""
     if not value or not words:
-        return escaped
-    return Markup(_escaped_word_pattern(tuple(words)).sub(_mark, str(escaped)))
+        return escape(value or "")
+    value = unicodedata.normalize("NFC", value)
+    parts, done = [], 0
+    for start, end in _marked_spans(value, words):
+        parts.append(escape(value[done:start]))
+        parts.append(Markup("<mark>%s</mark>") % value[start:end])
+        done = end
+    parts.append(escape(value[done:]))
+    return Markup("").join(parts)
 
 
 def snippet(value: str, words: list[str], width: int = SNIPPET_CHARS) -> str:
-    """A window of `value` around the first searched word (its start when none is found)."""
+    """A window of `value` around the first searched word (its start when none is found), cut at
+    word boundaries."""
     if len(value) <= width:
         return value
-    match = _word_pattern(tuple(words)).search(value) if words else None
-    start = max(0, (match.start() if match else 0) - width // 3)
-    start = value.rfind(" ", 0, start) + 1 if start else 0
-    piece = value[start:start + width]
-    cut = piece.rfind(" ")
-    if start + width < len(value) and cut > width // 2:
-        piece = piece[:cut]
-    return ("… " if start else "") + piece.strip() + (" …" if start + len(piece) < len(value) else "")
+    spans = _marked_spans(value, words) if words else []
+    start = thai_text.boundary_before(value, max(0, (spans[0][0] if spans else 0) - width // 3))
+    end = thai_text.boundary_before(value, start + width)
+    if end <= start:
+        end = thai_text.boundary_after(value, start + width)
+    piece = value[start:end]
+    return ("… " if start else "") + piece.strip() + (" …" if end < len(value) else "")

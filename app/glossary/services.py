@@ -19,9 +19,10 @@ from app.sla.autolink import LinkTarget, TermLinker
 from app.sla.diff import field_label
 from app.sla.schema import TEAM, TEAM_PATTERN
 from app.sla.sections import SECTIONS
+from app.text import LATIN_LETTERS, OTHER_GROUP, THAI_LETTERS
 
 TEAM_SLUG = re.compile(TEAM_PATTERN)
-LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + ("#",)
+LETTERS = LATIN_LETTERS + THAI_LETTERS + (OTHER_GROUP,)
 BROWSE_ALL_LIMIT = 400  # more terms than this are listed one letter at a time
 RESULT_PAGE = 25  # search results shown at first, and added by each "Show more"
 MAX_PAGES = 20
@@ -33,7 +34,7 @@ class GlossaryQuery:
     q: str = ""
     section: str | None = None
     team: str | None = None
-    letter: str | None = None  # A–Z, or # for names that start otherwise ("other" in URLs)
+    letter: str | None = None  # A–Z, ก–ฮ, or # for names that start otherwise ("other" in URLs)
     pages: int = 1  # how many pages of search results to show ("Show more" adds one)
 
     @classmethod
@@ -68,7 +69,8 @@ class GlossaryListing:
 
     @property
     def letters(self) -> tuple[str, ...]:
-        return LETTERS
+        """A–Z and # always; of the 46 Thai consonants, only those some name is filed under."""
+        return tuple(letter for letter in LETTERS if letter not in THAI_LETTERS or letter in self.letter_counts)
 
 
 def find_terms(query: GlossaryQuery) -> GlossaryListing:
