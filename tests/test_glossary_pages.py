@@ -81,11 +81,13 @@ def test_the_search_fragment_and_the_whole_page_share_one_url(reader):
     assert "<mark>Qualified</mark>" in fragment_html
 
 
-def test_the_search_box_searches_as_you_type_and_pushes_the_url(reader):
+def test_the_search_box_searches_as_you_type_and_replaces_the_url(reader):
     page = reader.get("/glossary").get_data(as_text=True)
     search_input = page.split('<input type="search"')[1].split(">")[0]
-    assert 'hx-trigger="search, keyup changed delay:200ms"' in search_input
-    assert 'hx-push-url="true"' in search_input and 'hx-target="#results"' in search_input
+    # input (not keyup) sees IME composition and paste; typing replaces the URL, one history entry
+    assert 'hx-trigger="input changed delay:250ms, search"' in search_input
+    assert 'hx-replace-url="true"' in search_input and 'hx-push-url' not in search_input
+    assert 'hx-target="#results"' in search_input
     assert '<label for="q">' in page and '<label for="section">' in page and '<label for="team">' in page
 
 
