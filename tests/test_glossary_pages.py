@@ -87,6 +87,8 @@ def test_the_search_box_searches_as_you_type_and_replaces_the_url(reader):
     # input (not keyup) sees IME composition and paste; typing replaces the URL, one history entry
     assert 'hx-trigger="input changed delay:250ms, search"' in search_input
     assert 'hx-replace-url="true"' in search_input and 'hx-push-url' not in search_input
+    form = page.split('<form role="search"')[1].split(">")[0]
+    assert 'hx-disinherit="hx-push-url"' in form  # the box does not push as the form's submit does
     assert 'hx-target="#results"' in search_input
     assert '<label for="q">' in page and '<label for="section">' in page and '<label for="team">' in page
 

@@ -194,6 +194,7 @@ def test_highlight_marks_whole_words():
     assert str(highlight("คะแนนลีด", ["ลี"])) == "คะแนนลีด"  # never "คะแนน<mark>ลี</mark>ด"
     assert str(highlight("ลีดที่ผ่านการคัดกรอง", ["กรอง"])) == "ลีดที่ผ่านการคัด<mark>กรอง</mark>"
     assert str(highlight("ทีมขาย <ลูกค้า>", ["ลูก"])) == "ทีมขาย &lt;<mark>ลูกค้า</mark>&gt;"
+    assert str(highlight("ลูกค้าเป้าหมาย", ["ลูกค้า", "เป้า", "หมาย"])) == "<mark>ลูกค้าเป้าหมาย</mark>"  # one mark
 
 
 def test_snippets_are_cut_between_words():

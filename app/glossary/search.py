@@ -183,8 +183,11 @@ def highlight(value: str, words: list[str]) -> Markup:
     if not value or not words:
         return escape(value or "")
     value = unicodedata.normalize("NFC", value)
+    spans: list[tuple[int, int]] = []
+    for start, end in _marked_spans(value, words):  # words marked side by side make one mark
+        spans[-1:] = [(spans[-1][0], end)] if spans and spans[-1][1] == start else [*spans[-1:], (start, end)]
     parts, done = [], 0
-    for start, end in _marked_spans(value, words):
+    for start, end in spans:
         parts.append(escape(value[done:start]))
         parts.append(Markup("<mark>%s</mark>") % value[start:end])
         done = end
