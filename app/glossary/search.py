@@ -157,7 +157,10 @@ def _marked_spans(value: str, words: list[str]) -> list[tuple[int, int]]:
     """Where the words of `value` that a searched word finds are: whole words (or Thai words
     written together, as the index holds them), so a mark never splits a character from its
     vowel or tone marks."""
-    wanted = [(word, matches_as_prefix(word)) for word in words]
+    lowered = value.lower()
+    wanted = [(word, matches_as_prefix(word)) for word in words if word in lowered]
+    if not wanted:  # most fields of a hit hold none of the words: no need to cut them
+        return []
 
     def found(start: int, end: int) -> bool:
         candidate = value[start:end].lower()
