@@ -54,7 +54,6 @@ def user_edit(user_id: int):
         try:
             update_user(user, form.name.data, form.team.data, form.role.data, by=current_user)
         except AccountError as error:
-            db.session.rollback()
             form.form_errors.append(str(error))
         else:
             flash(f"Saved {user.email}.", "success")
@@ -97,6 +96,5 @@ def _set_active(user_id: int, active: bool):
         set_user_active(user, active, by=current_user)
         flash(f"{user.email} is {'active' if active else 'deactivated'}.", "success")
     except AccountError as error:
-        db.session.rollback()
         flash(str(error), "error")
     return redirect(url_for("admin.users"))
