@@ -7,6 +7,7 @@ must hold no element, attribute, script or link that a payload tried to inject.
 import pytest
 
 from app.editing.services import add_entry, update_entry
+from app.transactions import transaction
 from app.extensions import db
 from app.models import Entry, User, Version
 from app.review.services import add_comment
@@ -44,7 +45,7 @@ def hostile_world(app) -> dict:
     """1.1.0 holds a term per dangerous string; the draft under review changes each and discusses it."""
     from tests.conftest import _PASSWORD_HASH
     from app.models import Team
-    with app.app_context():
+    with app.app_context(), transaction():
         teams = {t.slug: t for t in db.session.scalars(db.select(Team))}
         users = {}
         for name, role, team in (("editor", "editor", "marketing"), ("marketing", "approver", "marketing"),

@@ -68,7 +68,7 @@ def add_comment(version: Version, by, body: str, entry_key: str | None = None) -
     about = f" on {entry_key}" if entry_key else ""
     record_event("comment.added", user=by, version=version, entry_key=entry_key,
                  summary=f"Commented{about}: {body[:120]}", after={"comment": comment.id, "body": body[:500]})
-    db.session.commit()
+    db.session.flush()
     return comment
 
 

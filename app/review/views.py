@@ -84,7 +84,6 @@ def submit(version_id: int):
     try:
         submit_version(version, by=current_user)
     except VersionError as error:
-        db.session.rollback()
         return _panel(version, error=str(error), status=409)
     return _panel(version, notice="Submitted for review: the approvers have been asked to sign.")
 
@@ -101,7 +100,6 @@ def approve(version_id: int):
     try:
         version = approve_as_seen(version, current_user, form.content_hash.data)
     except VersionError as error:
-        db.session.rollback()
         return _panel(version, error=str(error), status=409)
     notice = f"Approved for {current_user.team.name}."
     if version.state == VersionState.PUBLISHED.value:
@@ -122,12 +120,10 @@ def send_back(version_id: int):
             return _panel(version, error=" ".join(form.reason.errors), status=422, send_back_form=form)
         send_back_version(version, by=current_user, reason=form.reason.data)
     except SignOffForbidden as error:
-        db.session.rollback()
         if is_htmx():
             return _panel(version, error=str(error), status=403)
         abort(403, str(error))
     except VersionError as error:
-        db.session.rollback()
         return _panel(version, error=str(error), status=409, send_back_form=form)
     return _panel(version, notice="Sent back to draft. The editors have been told why.")
 
@@ -144,11 +140,9 @@ def comment(version_id: int):
             add_comment(version, current_user, form.body.data, form.entry_key.data)
             posted = True
         except TooManyComments as error:
-            db.session.rollback()
             form.form_errors.append(str(error))
             status, retry_after = 429, error.retry_after
         except ReviewError as error:
-            db.session.rollback()
             form.form_errors.append(str(error))
     if is_htmx():
         response = page_or_block(TEMPLATE, "discussion", status=200 if posted else status,
