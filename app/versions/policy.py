@@ -56,4 +56,4 @@ def set_policy(team_slugs: list[str], allow_self_approval: bool, by) -> None:
     record_event("policy.changed", user=by, before=before, after=after,
                  summary=f"Approval policy: {', '.join(wanted)} must sign; self-approval "
                          f"{'allowed' if allow_self_approval else 'not allowed'}")
-    db.session.commit()
+    db.session.flush()
