@@ -15,7 +15,8 @@ Explicit exceptions, each because the order of commit and side effect matters:
 - receivers of those signals (app/notifications.py) roll back their own failure, since the action
   they follow is already committed and the rest of the request must still be able to read;
 - webhook delivery (app/webhooks/sender.py) claims outbox rows with FOR UPDATE SKIP LOCKED and
-  commits each attempt on its own, outside any request;
+  commits each attempt on its own, outside any request; resending a delivery
+  (app/webhooks/services.py) commits before the view starts the background pass that reads it;
 - a failed sign-in (app/auth/throttle.py) is counted and committed although the request fails;
 - the error handlers (app/errors.py) roll back before they render, since PostgreSQL refuses every
   statement of a transaction that has failed;

@@ -64,7 +64,7 @@ def create_webhook(url: str, secret: str = "", by=None) -> tuple[Webhook, str]:
     db.session.add(webhook)
     db.session.flush()
     record_event("webhook.created", user=by, summary=f"Registered webhook {url}", after={"id": webhook.id, "url": url})
-    db.session.commit()
+    db.session.flush()
     return webhook, secret
 
 
@@ -74,7 +74,7 @@ def delete_webhook(webhook: Webhook, by=None) -> None:
                  before={"id": webhook.id, "url": webhook.url})
     # The database cascades to deliveries and attempts (ON DELETE CASCADE), without loading them.
     db.session.execute(delete(Webhook).where(Webhook.id == webhook.id))
-    db.session.commit()
+    db.session.flush()
 
 
 def resend_delivery(delivery: WebhookDelivery, by=None) -> WebhookDelivery:
