@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app import signals
 from app.models import Approval, AuditEvent, Version
-from app.versions.services import (VersionError, approve_version, ensure_draft, get_open_version,
+from app.versions.services import (VersionError, approve_version, get_open_version,
                                    next_number, open_draft, send_back_version, submit_version)
 from tests.factories import edit_entry, make_draft, make_entry, make_published
 
@@ -142,16 +142,6 @@ def test_only_a_version_in_review_can_be_sent_back(draft, published, people):
         send_back_version(draft, people["sales_approver"], "No")
     with pytest.raises(VersionError, match="this one is published"):
         send_back_version(published, people["sales_approver"], "No")
-
-
-def test_ensure_draft(draft, published, people):
-    ensure_draft(draft)
-    with pytest.raises(VersionError, match="1.0.0 is published and can never change"):
-        ensure_draft(published)
-    edit_entry(draft, "mql", by=people["editor"], score_threshold=60)
-    submit_version(draft, people["editor"])
-    with pytest.raises(VersionError, match="under review"):
-        ensure_draft(draft)
 
 
 def test_a_refused_action_leaves_no_audit_row(db, draft, people):

@@ -35,11 +35,3 @@ def bump(previous: str | None, change: str) -> str:
     if change == "minor":
         return f"{major}.{minor + 1}.0"
     return f"{major}.{minor}.{patch + 1}"
-
-
-def sort_key(number: str | None) -> tuple[int, int, int]:
-    """Sort version numbers numerically (2.10.0 after 2.9.0); unnumbered ones first."""
-    try:
-        return parse(number)
-    except ValueError:
-        return (-1, -1, -1)

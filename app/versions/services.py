@@ -58,16 +58,6 @@ def lock_version(version: Version) -> Version:
                               .execution_options(populate_existing=True)).one()
 
 
-def ensure_draft(version: Version) -> None:
-    """Refuse any change to a version that is not the open draft."""
-    if version.state == DRAFT:
-        return
-    if version.state == IN_REVIEW:
-        raise VersionError("This version is under review: it cannot change unless an approver sends it back.")
-    raise VersionError(f"Version {version.number} is {STATE_NAMES[version.state]} and can never change; "
-                       "edit the open draft instead.")
-
-
 def _require_role(by, minimum: str, message: str) -> None:
     if by is None or not by.has_role(minimum):
         raise VersionError(message)
