@@ -1,5 +1,5 @@
 """One entry of the draft: shown, edited in place, deprecated, moved and deleted."""
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.auth.access import role_required
@@ -16,10 +16,18 @@ from app.htmx import block_response, is_htmx, page_or_block
 from app.sla.document import entry_to_dict
 
 
-def _refuse_unless_draft(section, version):
+def _load_editable_entry(section_key: str, key: str):
+    """The section, the draft and its entry; the refusal instead while the version is in review."""
+    section, version, entry_ = load_entry(section_key, key)
     if not is_editable(version):
-        return refusal(services.IN_REVIEW_MESSAGE, section=section)
-    return None
+        abort(refusal(services.IN_REVIEW_MESSAGE, section=section))
+    return section, version, entry_
+
+
+def _refused(form, error) -> int:
+    """A service's refusal shown on the form; 409 when the draft's state refused, 422 for a field."""
+    attach_error(form, error)
+    return 409 if error.field is None else 422
 
 
 def _entry_saved(section, version, entry, notice: str):
@@ -54,10 +62,7 @@ def entry(section_key: str, key: str):
 @role_required("editor")
 def edit_entry(section_key: str, key: str):
     """Edit an entry; a save made from a stale copy gets the conflict view instead."""
-    section, version, entry_ = load_entry(section_key, key)
-    refused = _refuse_unless_draft(section, version)
-    if refused:
-        return refused
+    section, version, entry_ = _load_editable_entry(section_key, key)
     form = entry_form(section, version, entry_)
     status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
@@ -69,8 +74,7 @@ def edit_entry(section_key: str, key: str):
                                  entry=current, form=form, plain=not is_htmx(),
                                  rows=conflict_rows(section, form.entry_data(), entry_to_dict(current)))
         except services.EditingError as error:
-            attach_error(form, error)
-            status = 409 if error.field is None else 422
+            status = _refused(form, error)
         else:
             return _entry_saved(section, version, entry_, f"Saved “{entry_.name}”.")
     return page_or_block("editing/edit.html", "entry_form", status, section=section, version=version,
@@ -81,10 +85,7 @@ def edit_entry(section_key: str, key: str):
 @role_required("editor")
 def deprecate_entry(section_key: str, key: str):
     """Deprecate an entry, naming the entry that supersedes it."""
-    section, version, entry_ = load_entry(section_key, key)
-    refused = _refuse_unless_draft(section, version)
-    if refused:
-        return refused
+    section, version, entry_ = _load_editable_entry(section_key, key)
     data = None if request.method == "POST" else {"revision": entry_.revision, "successor": ""}
     form = DeprecateForm(data=data, version=version, entry=entry_)
     status = 422 if form.is_submitted() else 200
@@ -96,8 +97,7 @@ def deprecate_entry(section_key: str, key: str):
             reset_revision(form, conflict.current.revision)
             entry_, status = conflict.current, 409
         except services.EditingError as error:
-            attach_error(form, error)
-            status = 409 if error.field is None else 422
+            status = _refused(form, error)
         else:
             return _entry_saved(section, version, entry_, f"Deprecated “{entry_.name}”.")
     return page_or_block("editing/deprecate.html", "deprecate_form", status, section=section, version=version,
@@ -108,10 +108,7 @@ def deprecate_entry(section_key: str, key: str):
 @role_required("editor")
 def delete_entry(section_key: str, key: str):
     """Confirm, then delete an entry; the entries that refer to it are named first."""
-    section, version, entry_ = load_entry(section_key, key)
-    refused = _refuse_unless_draft(section, version)
-    if refused:
-        return refused
+    section, version, entry_ = _load_editable_entry(section_key, key)
     form = EmptyForm()
     if form.validate_on_submit():
         name = entry_.name
@@ -130,10 +127,7 @@ def delete_entry(section_key: str, key: str):
 @role_required("editor")
 def move_entry(section_key: str, key: str):
     """Move an entry of an ordered section one place up or down."""
-    section, version, entry_ = load_entry(section_key, key)
-    refused = _refuse_unless_draft(section, version)
-    if refused:
-        return refused
+    section, version, entry_ = _load_editable_entry(section_key, key)
     form = MoveForm()
     if not form.validate_on_submit():
         return refusal("Choose to move the entry up or down.", 422, section=section)
