@@ -62,7 +62,9 @@ def test_a_request_that_succeeds_commits_what_its_service_flushed(routed, databa
     assert stored(database_url, "SELECT count(*) FROM audit_events WHERE action = 'team.created'") == 1
 
 
-def test_a_refused_service_in_a_real_request_undoes_its_earlier_writes(app, database_url, login_as, monkeypatch):
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["page", "htmx"])
+def test_a_refused_service_in_a_real_request_undoes_its_earlier_writes(app, database_url, login_as, monkeypatch,
+                                                                        headers):
     make_draft([make_entry("terms", "lead"), make_entry("terms", "mql", related=["lead"]),
                 make_entry("terms", "sql", related=["lead"])])
     writes = []
@@ -74,7 +76,7 @@ def test_a_refused_service_in_a_real_request_undoes_its_earlier_writes(app, data
         return real_write(entry_id, revision, values, by) if len(writes) == 1 else False
 
     monkeypatch.setattr(editing, "_write", second_write_loses)
-    response = login_as("editor").post("/draft/terms/lead/delete")
+    response = login_as("editor").post("/draft/terms/lead/delete", headers=headers)
     assert response.status_code == 409 and len(writes) == 2
     assert stored(database_url, "SELECT count(*) FROM entries WHERE key = 'lead'") == 1
     assert stored(database_url, "SELECT count(*) FROM entries WHERE revision > 1") == 0
