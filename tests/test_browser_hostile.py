@@ -49,7 +49,8 @@ def hostile_world(app) -> dict:
         teams = {t.slug: t for t in db.session.scalars(db.select(Team))}
         users = {}
         for name, role, team in (("editor", "editor", "marketing"), ("marketing", "approver", "marketing"),
-                                 ("sales", "approver", "sales"), ("admin", "admin", "sales")):
+                                 ("sales", "approver", "sales"), ("admin", "admin", "sales"),
+                                 ("editor2", "editor", "sales"), ("editor3", "editor", "marketing")):
             users[name] = User(email=f"{name}@example.com", name=f"{name.title()} <b>{BROWSER_SAMPLE[0]}</b>",
                                team=teams[team], role=role, password_hash=_PASSWORD_HASH)
             db.session.add(users[name])
@@ -75,8 +76,10 @@ def hostile_world(app) -> dict:
                     "fields": dict(entry.fields)}
             update_entry(entry, data, entry.revision, by=users["editor"])
         submit_version(second, users["editor"])
+        # Six people share the discussion: one person may post only COMMENTS_PER_MINUTE a minute.
+        people = list(users.values())
         for i, text in enumerate(BROWSER_SAMPLE):
-            add_comment(second, users["marketing"], text, entry_key=f"x{i}" if i % 2 else None)
+            add_comment(second, people[i % len(people)], text, entry_key=f"x{i}" if i % 2 else None)
         return {"number": published.number, "count": len(BROWSER_SAMPLE)}
 
 
