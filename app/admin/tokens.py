@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length
 from app.admin import bp
 from app.api.tokens import NAME_MAX, TokenError, create_token, find_token, list_tokens, revoke_token
 from app.auth.access import role_required
-from app.auth.forms import EmptyForm
+from app.auth.forms import require_button_post
 
 
 class TokenForm(FlaskForm):
@@ -44,8 +44,7 @@ def tokens():
 def token_revoke(token_id: int):
     """Revoke a token: tools using it get 401 from the next request."""
     token = find_token(token_id) or abort(404, "No such token.")
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button_post()
     revoke_token(token, by=current_user)
     flash(f"Revoked the token '{token.name}'.", "success")
     return redirect(url_for("admin.tokens"))

@@ -7,7 +7,7 @@ from app.admin import bp
 from app.admin.forms import UserCreateForm, UserEditForm
 from app.admin.services import AccountError, create_user, set_user_active, update_user
 from app.auth.access import role_required
-from app.auth.forms import EmptyForm
+from app.auth.forms import EmptyForm, require_button_post
 from app.auth.services import force_password_reset
 from app.extensions import db
 from app.models import User
@@ -67,8 +67,7 @@ def user_edit(user_id: int):
 def user_force_reset(user_id: int):
     """Sign a user out everywhere and make them choose a new password at their next sign-in."""
     user = _get_user(user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button_post()
     force_password_reset(user, by=current_user)
     flash(f"{user.email} is signed out and must choose a new password at the next sign-in.", "success")
     return redirect(url_for("admin.users"))
@@ -90,8 +89,7 @@ def user_reactivate(user_id: int):
 
 def _set_active(user_id: int, active: bool):
     user = _get_user(user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button_post()
     try:
         set_user_active(user, active, by=current_user)
         flash(f"{user.email} is {'active' if active else 'deactivated'}.", "success")

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.admin import bp
 from app.auth.access import role_required
-from app.auth.forms import EmptyForm
+from app.auth.forms import require_button_post
 from app.extensions import db
 from app.models import Webhook, WebhookDelivery
 from app.webhooks.sender import MAX_ATTEMPTS, kick
@@ -56,8 +56,7 @@ def webhooks():
 def webhook_delete(webhook_id: int):
     """Delete a webhook and its delivery log."""
     webhook = db.session.get(Webhook, webhook_id) or abort(404, "No such webhook.")
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button_post()
     url = webhook.url
     delete_webhook(webhook, by=current_user)
     flash(f"Deleted the webhook {url}.", "success")
@@ -69,8 +68,7 @@ def webhook_delete(webhook_id: int):
 def webhook_resend(delivery_id: int):
     """Send a delivery again now, with a fresh round of retries."""
     delivery = db.session.get(WebhookDelivery, delivery_id) or abort(404, "No such delivery.")
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button_post()
     resend_delivery(delivery, by=current_user)
     kick(current_app._get_current_object())
     flash(f"Resending delivery {delivery.delivery_id}.", "success")

@@ -1,6 +1,7 @@
 """Sign-in and account forms, and the field checks they share with the admin forms."""
 import re
 
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation, ValidationError
@@ -34,6 +35,12 @@ class LoginForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """CSRF only, for button-only POSTs."""
+
+
+def require_button_post() -> None:
+    """A button-only POST must carry a valid CSRF token (400 otherwise)."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
 
 
 class AccountNameForm(FlaskForm):
