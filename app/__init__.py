@@ -8,6 +8,7 @@ from app.config import load_config
 from app.database import engine_options
 from app.extensions import csrf, db, login_manager, migrate
 
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, error handlers, CLI."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
