@@ -91,9 +91,33 @@ def _is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LNM"
 
 
+# Below U+0300 (Latin, with its accented letters) and in General Punctuation (… – “ ”), every word
+# is a run of letters, digits and marks: no dictionary is needed to find where it ends.
+# Superscripts and fractions (² ½) are left to ICU, which does not join them to a neighbouring digit.
+_OTHER_NUMBERS = "".join(re.escape(chr(code)) for code in range(0x0300) if unicodedata.category(chr(code)) == "No")
+_SIMPLE_TEXT = re.compile(f"[^\\x00-\\u02ff\\u2000-\\u206f]|[{_OTHER_NUMBERS}]")
+_SIMPLE_WORD = re.compile("[" + "".join(re.escape(chr(code)) for code in range(0x0300)
+                                        if unicodedata.category(chr(code)) in ("Nd",) or
+                                        unicodedata.category(chr(code))[0] in "LM") + "]+")
+
+
+def needs_dictionary(text: str) -> bool:
+    """Whether finding the words of `text` takes ICU (Thai and other scripts), not a pattern."""
+    return _SIMPLE_TEXT.search(text) is not None
+
+
 def word_spans(text: str) -> list[tuple[int, int]]:
     """Where each word of `text` is: letters, digits and their marks, cut by dictionary in Thai
     and at word boundaries elsewhere; punctuation inside a segment (it's, 3.5) splits it too."""
+    if not needs_dictionary(text):
+        # The same words ICU finds, without stepping a break iterator through English text (most
+        # of what search highlights).
+        return [match.span() for match in _SIMPLE_WORD.finditer(text)]
+    return _icu_word_spans(text)
+
+
+def _icu_word_spans(text: str) -> list[tuple[int, int]]:
+    """word_spans() by ICU's break iterator, for any script."""
     spans = []
     for start, end, status in _word_segments(text or ""):
         if status < WORD_STATUS_MIN and not any(_is_word_char(c) for c in text[start:end]):

@@ -62,3 +62,16 @@ def test_sort_key_is_thai_dictionary_order_after_latin():
 ])
 def test_letter_group(name, letter):
     assert letter_group(name) == letter
+
+
+@pytest.mark.parametrize("text", [
+    "Marketing Qualified Lead (MQL)", "hand-off, it's 3.5", "snake_case and CamelCase9", "a.b.c  x--y",
+    "e-mail: sales@example.com, 50% of SQLs in 4h", "  ", "<script>alert(1)</script>", "x" * 300,
+    "velocity velocity-based re:velocity", "#1 'quoted' \"twice\" [[lead]] {score_threshold}",
+    "… naïve Café — l’homme “quoted” ½ 2² µs 3×4 ÷ ªº", "Ærø Straße œuvre ǅ ʼn", "… ends –",
+])
+def test_english_words_are_the_words_icu_finds(text):
+    """Latin text takes a shortcut past the break iterator; it must find exactly the same words."""
+    from app.text import _icu_word_spans
+
+    assert word_spans(text) == _icu_word_spans(text)

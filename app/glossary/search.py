@@ -10,6 +10,7 @@ Ranking: an exact key, name or synonym first; then terms whose name has every wo
 matched by a synonym or key, then definitions; within a tier, names starting with the first
 word, then relevance, then dictionary order.
 """
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -162,6 +163,9 @@ def _marked_spans(value: str, words: list[str]) -> list[tuple[int, int]]:
     if not wanted:  # most fields of a hit hold none of the words: no need to cut them
         return []
 
+    if not thai_text.needs_dictionary(value) and len(lowered) == len(value):
+        return _marked_simple_spans(lowered, words_spans=thai_text.word_spans(value), wanted=wanted)
+
     def found(start: int, end: int) -> bool:
         candidate = value[start:end].lower()
         return any(candidate.startswith(w) if prefix else candidate == w for w, prefix in wanted)
@@ -179,6 +183,19 @@ def _marked_spans(value: str, words: list[str]) -> list[tuple[int, int]]:
             marked.append((start, end))
             done = end
     return marked
+
+
+def _marked_simple_spans(lowered: str, words_spans: list[tuple[int, int]], wanted) -> list[tuple[int, int]]:
+    """_marked_spans() for text without Thai: each place a searched word occurs that starts a word
+    and, unless it is a prefix search, ends it too (no word-by-word walk)."""
+    word_end = dict(words_spans)
+    marked = set()
+    for word, prefix in wanted:
+        for match in re.finditer(re.escape(word), lowered):
+            end = word_end.get(match.start())
+            if end is not None and (end == match.end() or (prefix and end > match.end())):
+                marked.add((match.start(), end))
+    return sorted(marked)
 
 
 def highlight(value: str, words: list[str]) -> Markup:
