@@ -90,7 +90,7 @@ def test_every_sign_in_verifies_exactly_one_hash_of_the_same_cost(client, make_u
 
 # --- throttling ---------------------------------------------------------------------------
 
-def test_five_failures_delay_the_pair_even_for_the_right_password(client, make_user):
+def test_five_failures_delay_the_pair_even_for_the_right_password(client, make_user, clock):
     user = make_user("reader")
     for _ in range(5):
         assert post_login(client, user.email, "wrong").status_code == 401

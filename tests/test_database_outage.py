@@ -35,7 +35,21 @@ class OwnPostgres:
     def __init__(self, bin_dir: Path, base: Path, run_as: list[str]):
         self.bin_dir, self.base, self.run_as = bin_dir, base, run_as
         self.data, self.port = base / "data", _free_port()
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start_on_a_free_port(self, attempts: int = 3) -> None:
+        """Start, on another free port if a parallel test took this one since it was picked."""
+        for attempt in range(attempts):
+            try:
+                self.start()
+                return
+            except subprocess.CalledProcessError:
+                if attempt == attempts - 1:
+                    raise
+                self.port = _free_port()
 
     def _run(self, *args: str) -> None:
         subprocess.run([*self.run_as, *args], check=True, capture_output=True, timeout=120)
@@ -79,7 +93,7 @@ def own_postgres():
     server = OwnPostgres(bin_dir, base, run_as)
     try:
         server.init()
-        server.start()
+        server.start_on_a_free_port()
         upgrade_database(server.url)
         yield server
         server.stop()
