@@ -46,6 +46,14 @@ def second_database(request, tmp_path):
     admin.dispose()
 
 
+def close_connections(other_app) -> None:
+    """Close another app's pooled connections before its database is dropped (a dropped database
+    leaves them open until the garbage collector finds them, inside some later test)."""
+    with other_app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
 def populate(make_user) -> dict:
     """One row or more in every table, with awkward text and bytes."""
     admin = make_user("admin", team="sales", name="Ädmin " + ODD_TEXT[:20])
@@ -380,12 +388,15 @@ def test_a_backup_from_another_deployment_needs_its_key(app, make_user, second_d
     export_to(app, tmp_path / "backup.json")
     elsewhere = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": second_database,
                             "SECRET_KEY": "another-deployment-secret-key-0123456789"})
-    refused = import_from(elsewhere, tmp_path / "backup.json")
-    assert refused.exit_code != 0 and "another deployment needs that deployment's SECRET_KEY" in refused.output
-    assert count_rows(elsewhere)["users"] == 0
-    restored = import_from(elsewhere, tmp_path / "backup.json", "--key", os.environ["SECRET_KEY"])
-    assert restored.exit_code == 0, restored.output
-    assert count_rows(elsewhere)["users"] == count_rows(app)["users"]
+    try:
+        refused = import_from(elsewhere, tmp_path / "backup.json")
+        assert refused.exit_code != 0 and "another deployment needs that deployment's SECRET_KEY" in refused.output
+        assert count_rows(elsewhere)["users"] == 0
+        restored = import_from(elsewhere, tmp_path / "backup.json", "--key", os.environ["SECRET_KEY"])
+        assert restored.exit_code == 0, restored.output
+        assert count_rows(elsewhere)["users"] == count_rows(app)["users"]
+    finally:
+        close_connections(elsewhere)
 
 
 def test_a_backup_sealed_with_a_given_key_is_restored_with_that_key(app, make_user, tmp_path):
@@ -415,6 +426,9 @@ def test_a_published_version_signed_twice_by_one_person_is_restored_as_it_was(ap
     _db.session.commit()
     first = export_to(app, tmp_path / "backup.json")
     target = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": second_database})
-    result = import_from(target, tmp_path / "backup.json")
-    assert result.exit_code == 0, result.output
-    assert export_to(target, tmp_path / "again.json")["content"] == first["content"]
+    try:
+        result = import_from(target, tmp_path / "backup.json")
+        assert result.exit_code == 0, result.output
+        assert export_to(target, tmp_path / "again.json")["content"] == first["content"]
+    finally:
+        close_connections(target)

@@ -17,6 +17,9 @@ NEW_HIRE = "nora@example.com"
 @pytest.fixture
 def agreement(live_server):
     from app.admin.services import create_user
+    # The test publishes 1.1.0 beside the server: it must not answer with what it knew a moment
+    # before (for ACCORD_CURRENT_TTL, as a deployment may), so it reads afresh every time.
+    live_server.app.config["ACCORD_CURRENT_TTL"] = 0
     with live_server.app.app_context(), transaction():
         approvers = [create_user("mia@example.com", "Mia Marketing", "marketing", "approver", PASSWORD),
                      create_user("sam@example.com", "Sam Sales", "sales", "approver", PASSWORD)]
@@ -71,7 +74,7 @@ def test_a_new_hire_reads_searches_and_acknowledges(page, agreement, console_err
     expect(page.get_by_role("status").filter(has_text="you have confirmed reading version 1.0.0")).to_be_visible()
     expect(page.locator(".ack-banner")).to_have_count(0)
 
-    with agreement.app.app_context():
+    with agreement.app.app_context(), transaction():
         publish_sample("1.1.0", mql_definition=MQL_DEFINITION_V2)
     page.goto("/terms/mql")
     banner = page.locator(".ack-banner")
