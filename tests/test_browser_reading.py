@@ -50,11 +50,13 @@ def test_a_new_hire_reads_searches_and_acknowledges(page, agreement, console_err
     expect(page.locator(".term-list > li")).to_have_count(10)
 
     search = page.get_by_label("Search terms")
+    page.wait_for_load_state("load")  # htmx listens from here on: a key pressed before it is lost
     search.press_sequentially("m", delay=40)
-    expect(page.get_by_role("status")).to_contain_text("match “m”")
+    # A search answers in milliseconds; the allowance is for a machine running two suites at once.
+    expect(page.get_by_role("status")).to_contain_text("match “m”", timeout=15_000)
     broad = page.locator(".term-list > li").count()
     search.press_sequentially("ql", delay=40)
-    expect(page.get_by_role("status")).to_contain_text("match “mql”")
+    expect(page.get_by_role("status")).to_contain_text("match “mql”", timeout=15_000)
     assert page.locator(".term-list > li").count() < broad  # the results narrow as they type
     expect(page).to_have_url(re.compile(r"/glossary\?q=mql"))  # a search can be shared
     expect(page.locator(".term-list mark").first).to_have_text(re.compile("mql", re.I))
