@@ -80,6 +80,23 @@ def sqlite_template(tmp_path_factory):
 
 
 @pytest.fixture
+def empty_database_url(tmp_path):
+    """A database with no schema at all, for tests of the migrations themselves; dropped after."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = make_url(_driver_url(TEST_DATABASE_URL))
+    name = f"accord_empty_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
 def database_url(request, tmp_path):
     """The database URL for one test: a fresh SQLite copy, or the run's PostgreSQL database."""
     pg = request.getfixturevalue("postgres_url")

@@ -131,20 +131,6 @@ def test_the_audit_log_is_append_only_through_the_orm(db):
 
 # --- the migration installs and removes the triggers ------------------------------------------
 
-@pytest.fixture
-def empty_database_url(tmp_path):
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    server = make_url(_driver_url(TEST_DATABASE_URL))
-    name = f"accord_immutability_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def trigger_names(engine) -> set[str]:

@@ -11,20 +11,6 @@ from app.extensions import db
 from tests.conftest import TEST_DATABASE_URL, _driver_url
 
 
-@pytest.fixture
-def empty_database_url(tmp_path):
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    server = make_url(_driver_url(TEST_DATABASE_URL))
-    name = f"accord_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_upgrade_downgrade_upgrade_on_an_empty_database(empty_database_url):

@@ -42,20 +42,6 @@ def test_signatures_of_published_versions_stay_history(db, make_user):
     assert len(db.session.scalars(select(Approval).where(Approval.version_id == version.id)).all()) == 2
 
 
-@pytest.fixture
-def empty_database_url(tmp_path):
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'guard.db'}"
-        return
-    server = make_url(_driver_url(TEST_DATABASE_URL))
-    name = f"accord_guard_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_the_migration_drops_second_signatures_under_review_and_keeps_history(empty_database_url):
