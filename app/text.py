@@ -103,7 +103,7 @@ _SIMPLE_WORD = re.compile("[" + "".join(re.escape(chr(code)) for code in range(0
 
 def needs_dictionary(text: str) -> bool:
     """Whether finding the words of `text` takes ICU (Thai and other scripts), not a pattern."""
-    return _SIMPLE_TEXT.search(text) is not None
+    return not text.isascii() and _SIMPLE_TEXT.search(text) is not None  # isascii() is O(1) in CPython
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

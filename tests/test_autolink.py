@@ -129,3 +129,59 @@ def test_plain_text_helpers():
 def test_plain_text_is_what_the_rendered_page_shows(markdown, text):
     assert markdown_to_text(markdown) == text
     assert html_to_text(render_markdown_html(markdown)) == text
+
+
+# --- Thai: no spaces between words, so mentions are found by ICU's words (app/text.py) ---------
+
+THAI_TARGETS = [
+    LinkTarget("target-customer", ("ลูกค้าเป้าหมาย",), "/terms/target-customer", "ลูกค้าที่เราตั้งใจขายให้"),
+    LinkTarget("sales-team", ("ฝ่ายขาย",), "/terms/sales-team", "ทีมที่ปิดการขาย"),
+    LinkTarget("mql", ("Marketing Qualified Lead", "MQL", "ลีดที่ผ่านการคัดกรอง"), "/terms/mql", "A lead."),
+    LinkTarget("lead", ("Lead", "ลีด"), "/terms/lead", "Someone who gave us their details."),
+    LinkTarget("spaced", ("ส่งต่อ เอกสาร",), "/terms/spaced", "A name written with a space."),
+]
+
+
+@pytest.fixture(scope="module")
+def thai_linker():
+    return TermLinker(THAI_TARGETS)
+
+
+def test_a_thai_term_is_linked_inside_unspaced_thai_text(thai_linker):
+    html = thai_linker.link_html("<p>ทีมขายติดตามลูกค้าเป้าหมายทุกราย</p>")
+    assert html == ('<p>ทีมขายติดตาม<a href="/terms/target-customer" class="term-link" '
+                    'title="ลูกค้าที่เราตั้งใจขายให้">ลูกค้าเป้าหมาย</a>ทุกราย</p>')
+
+
+def test_a_thai_mention_must_end_where_a_word_ends(thai_linker):
+    # ICU reads ฝ่าย|ขายส่ง|ต่อ here (ขายส่ง, wholesale): ฝ่ายขาย would end inside a word.
+    assert "<a " not in thai_linker.link_html("<p>ฝ่ายขายส่งต่อเอกสาร</p>")
+    html = thai_linker.link_html("<p>ทีมการตลาดส่งลีดให้ฝ่ายขายภายในสองวัน</p>")
+    assert '>ฝ่ายขาย</a>ภายใน' in html and '>ลีด</a>ให้' in html
+
+
+def test_a_thai_mention_must_start_where_a_word_starts():
+    linker = TermLinker([LinkTarget("slope", ("ลาด",), "/terms/slope", "A slope.")])
+    assert "<a " not in linker.link_html("<p>ทีมการตลาดส่งลีด</p>")  # ทีม|การ|ตลาด|…: ลาด is inside ตลาด
+    assert 'href="/terms/slope"' in linker.link_html("<p>ถนนลาดลงเขา</p>")
+
+
+def test_the_longest_thai_phrase_wins_over_its_first_word(thai_linker):
+    html = thai_linker.link_html("<p>ทุกลีดที่ผ่านการคัดกรองต้องติดต่อภายในหนึ่งวัน</p>")
+    assert '<a href="/terms/mql" class="term-link" title="A lead.">ลีดที่ผ่านการคัดกรอง</a>' in html
+    assert 'href="/terms/lead"' not in html
+
+
+def test_a_space_in_a_thai_name_is_optional_in_the_text(thai_linker):
+    assert 'href="/terms/spaced"' in thai_linker.link_html("<p>ฝ่ายบัญชีส่งต่อเอกสารทุกวัน</p>")
+    assert 'href="/terms/spaced"' in thai_linker.link_html("<p>ฝ่ายบัญชีส่งต่อ เอกสารทุกวัน</p>")
+
+
+def test_thai_and_english_mentions_in_one_text_link_once_each(thai_linker):
+    html = thai_linker.link_html("<p>Every ลูกค้าเป้าหมาย is a lead; ลีด และ MQL ที่ลูกค้าเป้าหมายส่งมา</p>")
+    assert html.count('href="/terms/target-customer"') == 1 and html.count('href="/terms/lead"') == 1
+    assert '>MQL</a>' in html
+
+
+def test_a_thai_term_never_links_to_itself(thai_linker):
+    assert "<a " not in thai_linker.link_html("<p>ลูกค้าเป้าหมายคือใคร</p>", "target-customer")
