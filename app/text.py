@@ -157,6 +157,38 @@ def words(text: str | None) -> list[str]:
     return [text[start:end] for start, end in word_spans(text)]
 
 
+_GAP_TOKEN = re.compile(r"\s+|\S")
+
+
+def tokens(text: str | None) -> list[str]:
+    """`text` cut into words, runs of white space and single other characters, which join back
+    into it: what a word-level diff compares, so a changed Thai word is one token, never a
+    fragment of a cluster nor the whole unspaced run."""
+    text = text or ""
+    pieces, cursor = [], 0
+    for start, end in word_spans(text):
+        pieces.extend(_GAP_TOKEN.findall(text, cursor, start))
+        pieces.append(text[start:end])
+        cursor = end
+    pieces.extend(_GAP_TOKEN.findall(text, cursor))
+    return pieces if text.isascii() else _whole_clusters(text, pieces)
+
+
+def _whole_clusters(text: str, pieces: list[str]) -> list[str]:
+    """The pieces, each one that would begin inside a grapheme cluster (a stray mark after a
+    space, a joiner after a word) joined to the piece before it."""
+    starts = {start for start, _, _ in _segments(text, "character")}
+    merged: list[str] = []
+    position = 0
+    for piece in pieces:
+        if merged and position not in starts:
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+        position += len(piece)
+    return merged
+
+
 def joined_runs(text: str, spans: list[tuple[int, int]], longest: int = COMPOUND_MAX) -> Iterator[tuple[int, int]]:
     """(start, end) of each run of 2 to `longest` Thai words written together: a dictionary word
     is sometimes cut in two in context (ประเภทลีด: ประ|เภท|ลีด) though alone it is one (ประเภท)."""

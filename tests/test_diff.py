@@ -261,3 +261,23 @@ def test_value_diff_of_numbers_and_booleans():
 
 def test_value_diff_escapes_list_items():
     assert "&lt;i&gt;" in str(value_diff_html(["<i>x</i>"], []))
+
+
+# --- Thai: no spaces between words, marks that belong to their letter ---------------------------
+
+def test_word_diff_marks_the_one_thai_word_changed_in_an_unspaced_sentence():
+    html = word_diff_html("ทีมการตลาดส่งลีดให้ฝ่ายขายภายในสองวัน", "ทีมการตลาดส่งลีดให้ฝ่ายขายภายในสามวัน")
+    assert str(html) == "ทีมการตลาดส่งลีดให้ฝ่ายขายภายใน<del>สอง</del><ins>สาม</ins>วัน"
+
+
+def test_word_diff_never_marks_a_fragment_of_a_thai_word():
+    # \w+ would see ผู / ซื / อ (the vowel and tone marks are not \w) and mark only "ซื".
+    assert str(word_diff_html("ผู้ซื้อ", "ผู้ขาย")) == "ผู้<del>ซื้อ</del><ins>ขาย</ins>"
+    assert str(word_diff_html("ลูกค้าต้องได้รับการติดต่อภายใน 24 ชั่วโมง",
+                              "ลูกค้าต้องได้รับการติดต่อภายใน 48 ชั่วโมง")) == \
+        "ลูกค้าต้องได้รับการติดต่อภายใน <del>24</del><ins>48</ins> ชั่วโมง"
+
+
+def test_word_diff_of_mixed_thai_and_english():
+    html = word_diff_html("ส่ง MQL ให้ฝ่ายขาย", "ส่ง SQL ให้ฝ่ายขาย")
+    assert str(html) == "ส่ง <del>MQL</del><ins>SQL</ins> ให้ฝ่ายขาย"

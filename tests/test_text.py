@@ -1,8 +1,8 @@
 """The one text module: Thai cut into dictionary words, whole character clusters, dictionary order, letter groups."""
 import pytest
 
-from app.text import (boundary_after, boundary_before, graphemes, letter_group, search_text, sort_key, word_spans,
-                      words)
+from app.text import (boundary_after, boundary_before, graphemes, letter_group, search_text, sort_key, tokens,
+                      word_spans, words)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -75,3 +75,18 @@ def test_english_words_are_the_words_icu_finds(text):
     from app.text import _icu_word_spans
 
     assert word_spans(text) == _icu_word_spans(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ทีมขายติดตามลูกค้า", ["ทีม", "ขาย", "ติดตาม", "ลูกค้า"]),
+    ("Lead (MQL), 50%", ["Lead", " ", "(", "MQL", ")", ",", " ", "50", "%"]),
+    ("ลีด  ใหม่\r\nแล้ว", ["ลีด", "  ", "ใหม่", "\r\n", "แล้ว"]),
+    ("a \u0301b", ["a", " \u0301", "b"]),                # a stray accent stays with its space
+    ("ok👍🏽!", ["ok", "👍🏽", "!"]),                       # an emoji with its skin tone is one
+    ("x\u200dy", ["x\u200d", "y"]),                      # a joiner stays with what it joins
+    ("", []),
+    (None, []),
+])
+def test_tokens_are_words_spaces_and_whole_clusters(text, expected):
+    assert tokens(text) == expected
+    assert "".join(tokens(text)) == (text or "")

@@ -5,14 +5,13 @@ disappears or changes type; minor: an entry is added or deprecated, a structured
 patch: only prose changes (names, definitions, the registry's prose fields).
 """
 import difflib
-import re
 
 from markupsafe import Markup, escape
 
 from app.sla.sections import PROSE_BASE_FIELDS, SECTION_KEYS, SECTIONS
+from app.text import tokens
 
 CHANGE_KINDS = ("patch", "minor", "major")  # in rising order of weight
-_TOKENS = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 BASE_LABELS = {"name": "name", "definition": "definition", "team": "team", "position": "position",
                "deprecated": "deprecation", "superseded_by": "successor"}
 
@@ -211,8 +210,8 @@ def format_value(value) -> str:
 
 
 def word_diff_html(old: str, new: str) -> Markup:
-    """Escaped text with deleted words in <del> and inserted words in <ins>."""
-    before, after = _TOKENS.findall(str(old or "")), _TOKENS.findall(str(new or ""))
+    """Escaped text with deleted words in <del> and inserted words in <ins> (Thai words by dictionary)."""
+    before, after = tokens(str(old or "")), tokens(str(new or ""))
     return _diff_tokens(before, after, "")
 
 
