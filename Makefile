@@ -9,7 +9,12 @@ WORKERS ?= 4
 # busy ones); TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test serve install install-dev migrate bench clean
+# The interface's catalogues: messages.po is the source, kept in git; messages.mo is built from it
+# here, on install, so that a clone never runs on a stale compiled file.
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test serve install install-dev migrate bench clean translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +29,20 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: $(VENV)/.installed $(COMPILED)
+install-dev: $(VENV)/.installed-dev $(COMPILED)
+
+# After adding or changing text: collect every _() of app/ and templates/, then add the new
+# messages to each language's catalogue (translate them there; tests/test_translations.py fails
+# until every message has a Thai translation).
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l --no-location --sort-output \
+		--project Accord --copyright-holder "Accord" -o translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+	$(MAKE) install
 
 migrate: install
 	$(FLASK) db upgrade

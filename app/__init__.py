@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from app import routing
+from app import i18n, routing
 from app.config import load_config
 from app.database import engine_options
 from app.extensions import csrf, db, login_manager, migrate
@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                     render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    i18n.init_app(app)
 
     from app import database, errors, notifications, security, signals, templating, transactions, urls
     from app.api.auth import skip_sessions_for_tokens

@@ -69,6 +69,26 @@ def _base_url(production: bool) -> str:
     return url
 
 
+def _locale(name: str, default: str) -> str:
+    """A language the interface ships in (app/i18n.py LANGUAGES)."""
+    from app.i18n import LANGUAGES
+
+    raw = os.environ.get(name, "").strip() or default
+    if raw not in LANGUAGES:
+        raise ConfigError(f"{name} must be one of {', '.join(LANGUAGES)}, not {raw!r}.")
+    return raw
+
+
+def _timezone(name: str, default: str) -> str:
+    """An IANA time zone name, e.g. Asia/Bangkok."""
+    from app.i18n import is_timezone
+
+    raw = os.environ.get(name, "").strip() or default
+    if not is_timezone(raw):
+        raise ConfigError(f"{name} must be an IANA time zone such as Asia/Bangkok or UTC, not {raw!r}.")
+    return raw
+
+
 def _hops(name: str) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -106,6 +126,9 @@ def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
         "WEBHOOK_RETRY_BASE_SECONDS": _seconds("WEBHOOK_RETRY_BASE_SECONDS", 60.0),
         # How long a web process trusts its memo of the current version (0: ask every time).
         "ACCORD_CURRENT_TTL": _seconds("ACCORD_CURRENT_TTL", DEFAULT_CURRENT_TTL),
+        # The interface's language and time zone for whoever has not chosen their own.
+        "ACCORD_DEFAULT_LOCALE": _locale("ACCORD_DEFAULT_LOCALE", "en"),
+        "ACCORD_TIMEZONE": _timezone("ACCORD_TIMEZONE", "UTC"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25") or 25),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),

@@ -1,4 +1,4 @@
-"""Template globals and filters."""
+"""Template globals and filters (dates and languages: app/i18n.py)."""
 from flask import Flask, current_app
 from flask_login import current_user
 
@@ -9,8 +9,6 @@ from app.sla.sections import OPERATOR_WORDS, SECTION_LIST, SECTIONS
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["datetime"] = lambda d: d.strftime("%Y-%m-%d %H:%M UTC") if d else ""
-    app.jinja_env.filters["date"] = lambda d: d.strftime("%Y-%m-%d") if d else ""
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["OPERATOR_WORDS"] = OPERATOR_WORDS  # read by the _entry.html macros

@@ -135,8 +135,10 @@ def app(database_url, app_config):
     @app.teardown_request
     def _forget_signed_in_user(_error):
         # Test requests reuse this fixture's app context, so its `g`: Flask-Login's cached user
-        # would otherwise carry over from one client's request to the next client's.
+        # and Flask-Babel's language and time zone would otherwise carry over from one client's
+        # request to the next client's.
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
 
     with app.app_context():
         from app.admin.services import ensure_core_teams

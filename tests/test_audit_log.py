@@ -62,7 +62,7 @@ def test_admin_sees_who_when_action_version_entry_summary_and_change(login_as, d
     assert "Raised the MQL threshold" in row
     assert "score_threshold" in row and "<del>50</del>" in row and "<ins>60</ins>" in row
     assert row.count('class="audit-field"') == 1, "unchanged fields are not listed"
-    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", row)
+    assert re.search(r"\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC", row)
 
 
 def test_newest_first_and_fifty_a_page(login_as, db):

@@ -1,6 +1,7 @@
 """The home page: the current agreement, its signatures, what changed last, sections; the open version for editors."""
 import pytest
 
+from app.i18n import format_date
 from tests.factories import make_draft, make_entry
 from tests.test_reading_sample import MQL_DEFINITION_V2, publish_sample
 
@@ -17,13 +18,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert "/login" in response.headers["Location"]
 
 
-def test_home_shows_version_dates_signatures_and_sections(login_as, make_user):
+def test_home_shows_version_dates_signatures_and_sections(app, login_as, make_user):
     approvers = [make_user("approver", "marketing", name="Mia Marketing"),
                  make_user("approver", "sales", name="Sam Sales")]
     version = publish_sample(approvers=approvers)
     page = login_as("reader").get("/").get_data(as_text=True)
     assert "Version <strong>1.0.0</strong>" in page
-    assert f"in force from <strong>{version.effective_from:%Y-%m-%d}</strong>" in page
+    with app.test_request_context("/"):
+        day = format_date(version.effective_from)  # e.g. 1 Dec 2026 (tests/test_i18n.py checks the format)
+    assert f"in force from <strong>{day}</strong>" in page
     assert "<strong>Marketing</strong>: Mia Marketing" in page
     assert "<strong>Sales</strong>: Sam Sales" in page
     assert "This is the first published version" in page

@@ -98,7 +98,7 @@ def panel(html: str) -> str:
 def test_status_panel_shows_who_approved_and_who_is_pending(app, people, in_review):
     approve_version(in_review, people["marketing"])
     html = panel(text(client_for(app, people["sales"]).get("/review")))
-    assert re.search(r"<strong>Marketing</strong>:\s*approved by Mara Marketing, \d{4}-\d\d-\d\d \d\d:\d\d UTC", html)
+    assert re.search(r"<strong>Marketing</strong>:\s*approved by Mara Marketing, \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC", html)
     assert re.search(r"<strong>Sales</strong>:\s*pending", html)
     assert "Approve for Sales" in html and "Send back" in html
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from app.auth import account, views  # noqa: E402,F401
+from app.auth import account, preferences, views  # noqa: E402,F401

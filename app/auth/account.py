@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.auth import bp
 from app.auth.forms import AccountNameForm, PasswordChangeForm
+from app.auth.preferences import preferences_form
 from app.auth.services import LoginThrottled, change_password, check_current_password, rename_account
 from app.auth.views import start_session
 from app.errors import problem
@@ -35,7 +36,7 @@ def require_new_password():
 def account():
     """One's own name and password."""
     return render_template("account/account.html", name_form=AccountNameForm(obj=current_user),
-                           password_form=PasswordChangeForm())
+                           password_form=PasswordChangeForm(), preferences_form=preferences_form())
 
 
 @bp.route("/account/name", methods=["POST"])
@@ -47,7 +48,8 @@ def account_name():
         rename_account(current_user, form.name.data)
         flash("Your name is saved.", "success")
         return redirect(url_for("auth.account"))
-    return render_template("account/account.html", name_form=form, password_form=PasswordChangeForm()), 400
+    return render_template("account/account.html", name_form=form, password_form=PasswordChangeForm(),
+                           preferences_form=preferences_form()), 400
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -88,6 +88,16 @@ def rename_account(user: User, name: str) -> User:
     return user
 
 
+def set_preferences(user: User, locale: str | None, timezone: str | None) -> User:
+    """One's own interface language and time zone (None: follow the browser, the portal's zone)."""
+    before = {"locale": user.locale, "timezone": user.timezone}
+    user.locale, user.timezone = locale or None, timezone or None
+    record_event("user.changed", user=user, summary=f"{user.email} chose language and time zone",
+                 before=before, after={"locale": user.locale, "timezone": user.timezone})
+    db.session.flush()
+    return user
+
+
 def force_password_reset(user: User, by: User | None = None) -> User:
     """Sign the user out everywhere; their next sign-in must choose a new password first."""
     user.must_change_password = True

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.messages import N_
 from app.models.base import utcnow
 
 ROLES = ("reader", "editor", "approver", "admin")
+ROLE_NAMES = (N_("reader"), N_("editor"), N_("approver"), N_("admin"))  # for the catalogue: pages show _(role)
 PASSWORD_METHOD = "scrypt"
 # Changing any of these signs the user out everywhere: sessions and remember-me cookies.
 REVOKING_ATTRIBUTES = ("password_hash", "role", "team_id", "team", "active")
@@ -57,6 +59,9 @@ class User(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set by an admin: the next sign-in must choose a new password before anything else.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The person's own language and time zone; None follows the browser and ACCORD_TIMEZONE.
+    locale: Mapped[str | None] = mapped_column(String(10))
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     team: Mapped[Team] = relationship(back_populates="users", lazy="joined")
 

@@ -78,7 +78,7 @@ class Signature:
 
     @property
     def when(self) -> str:
-        """'2026-11-27 09:30 UTC', or empty while pending."""
+        """'2026-11-27 09:30 UTC' for documents (pages format `at` for the reader), or empty while pending."""
         return self.at.strftime("%Y-%m-%d %H:%M UTC") if self.at else ""
 
 
