@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import icu
-from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session
 from flask_babel import Babel, get_locale, get_timezone
 from flask_login import current_user
 
@@ -45,6 +45,8 @@ def available_timezones() -> tuple[str, ...]:
 
 def select_locale() -> str:
     """The person's own choice, then what their browser asks for, then the portal's default."""
+    if not has_request_context():  # the CLI, or a service called outside a request: nobody to ask
+        return current_app.config["ACCORD_DEFAULT_LOCALE"]
     chosen = getattr(current_user, "locale", None) if current_user.is_authenticated else session.get(SESSION_KEY)
     if chosen in LANGUAGES:
         return chosen
