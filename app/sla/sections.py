@@ -5,6 +5,8 @@ definitions: adding a field is a change here.
 """
 from dataclasses import dataclass
 
+from app.messages import N_
+
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 NAME_MAX = 200
 DEFINITION_MAX = 20_000
@@ -14,9 +16,9 @@ LIST_MAX_ITEMS = 50
 
 COMPARISON_OPERATORS = ("equals", "not_equals", "in", "contains", "gt", "gte", "lt", "lte", "exists")
 # How each operator reads in a sentence, on the pages and in the Markdown export.
-OPERATOR_WORDS = {"equals": "is", "not_equals": "is not", "in": "is one of", "contains": "contains",
-                  "gt": "is more than", "gte": "is at least", "lt": "is less than", "lte": "is at most",
-                  "exists": "is known"}
+OPERATOR_WORDS = {"equals": N_("is"), "not_equals": N_("is not"), "in": N_("is one of"),
+                  "contains": N_("contains"), "gt": N_("is more than"), "gte": N_("is at least"),
+                  "lt": N_("is less than"), "lte": N_("is at most"), "exists": N_("is known")}
 CHANNELS = ("call", "email", "social", "sms", "meeting")
 SCORING_KINDS = ("fit", "engagement")
 PERIODS = ("hour", "day", "week", "month", "quarter", "year")
@@ -75,118 +77,122 @@ class Section:
 
 SECTION_LIST: tuple[Section, ...] = (
     Section(
-        "commitments", "Commitments", "commitment",
-        "The SLA itself: what each team promises the other, with a measurable target.",
+        "commitments", N_("Commitments"), N_("commitment"),
+        N_("The SLA itself: what each team promises the other, with a measurable target."),
         (
-            Field("from_team", "team", "From team", required=True, help="The team that makes the promise."),
-            Field("to_team", "team", "To team", required=True, help="The team that relies on it."),
-            Field("metric", "text", "Metric", required=True, help="What is measured, e.g. 'MQLs delivered'."),
-            Field("target", "number", "Target", required=True, minimum=0, maximum=1e9),
-            Field("unit", "text", "Unit", help="e.g. leads, hours, attempts."),
-            Field("period", "choice", "Period", required=True, choices=PERIODS),
+            Field("from_team", "team", N_("From team"), required=True,
+                  help=N_("The team that makes the promise.")),
+            Field("to_team", "team", N_("To team"), required=True, help=N_("The team that relies on it.")),
+            Field("metric", "text", N_("Metric"), required=True,
+                  help=N_("What is measured, e.g. 'MQLs delivered'.")),
+            Field("target", "number", N_("Target"), required=True, minimum=0, maximum=1e9),
+            Field("unit", "text", N_("Unit"), help=N_("e.g. leads, hours, attempts.")),
+            Field("period", "choice", N_("Period"), required=True, choices=PERIODS),
         ),
     ),
     Section(
-        "icp", "Ideal customer profiles", "ideal customer profile",
-        "The companies to target: the traits that make a business a good fit.",
+        "icp", N_("Ideal customer profiles"), N_("ideal customer profile"),
+        N_("The companies to target: the traits that make a business a good fit."),
         (
-            Field("criteria", "criteria", "Criteria", required=True,
+            Field("criteria", "criteria", N_("Criteria"), required=True,
                   choices=COMPARISON_OPERATORS,
-                  help="Attribute, operator and value, e.g. employees gte 200."),
+                  help=N_("Attribute, operator and value, e.g. employees gte 200.")),
         ),
     ),
     Section(
-        "personas", "Buyer personas", "persona",
-        "Semi-fictional portraits of the people inside ICP companies.",
+        "personas", N_("Buyer personas"), N_("persona"),
+        N_("Semi-fictional portraits of the people inside ICP companies."),
         (
-            Field("job_titles", "list", "Job titles"),
-            Field("goals", "list", "Goals"),
-            Field("pains", "list", "Pains"),
-            Field("objections", "list", "Objections"),
-            Field("channels", "list", "Channels", help="Where they learn: events, trade press, LinkedIn …"),
-            Field("icp", "ref", "ICP", ref_section="icp", help="The ICP this persona works in."),
+            Field("job_titles", "list", N_("Job titles")),
+            Field("goals", "list", N_("Goals")),
+            Field("pains", "list", N_("Pains")),
+            Field("objections", "list", N_("Objections")),
+            Field("channels", "list", N_("Channels"),
+                  help=N_("Where they learn: events, trade press, LinkedIn …")),
+            Field("icp", "ref", N_("ICP"), ref_section="icp", help=N_("The ICP this persona works in.")),
         ),
     ),
     Section(
-        "buyer_journey", "Buyer journey", "journey stage",
-        "Awareness, consideration, decision: what matters to a prospect at each stage.",
+        "buyer_journey", N_("Buyer journey"), N_("journey stage"),
+        N_("Awareness, consideration, decision: what matters to a prospect at each stage."),
         (
-            Field("buyer_questions", "list", "Buyer questions"),
-            Field("content", "list", "Content", help="What we offer at this stage."),
-            Field("exit_signal", "text", "Exit signal", help="What shows the buyer moved on."),
-        ),
-        ordered=True,
-    ),
-    Section(
-        "lifecycle_stages", "Lifecycle stages", "lifecycle stage",
-        "Subscriber to customer: the stages that trigger automation and sales actions.",
-        (
-            Field("owner_team", "team", "Owner team", required=True),
-            Field("entry_criteria", "longtext", "Entry criteria", required=True),
-            Field("exit_criteria", "longtext", "Exit criteria"),
-            Field("score_threshold", "number", "Score threshold", minimum=0, maximum=1e6,
-                  help="Optional: the lead score at which a contact enters this stage."),
+            Field("buyer_questions", "list", N_("Buyer questions")),
+            Field("content", "list", N_("Content"), help=N_("What we offer at this stage.")),
+            Field("exit_signal", "text", N_("Exit signal"), help=N_("What shows the buyer moved on.")),
         ),
         ordered=True,
     ),
     Section(
-        "lead_types", "Lead types", "lead type",
-        "Kinds of lead that follow different product or service paths.",
+        "lifecycle_stages", N_("Lifecycle stages"), N_("lifecycle stage"),
+        N_("Subscriber to customer: the stages that trigger automation and sales actions."),
         (
-            Field("routing", "text", "Routing", required=True, help="Who handles it."),
-            Field("journey_notes", "longtext", "Journey notes"),
-        ),
-    ),
-    Section(
-        "deal_stages", "Deal stages", "deal stage",
-        "The pipeline from discovery to closed, so both teams see where a handed-over lead is.",
-        (
-            Field("probability", "number", "Probability", required=True, minimum=0, maximum=1,
-                  help="A fraction from 0 to 1, as CRMs take it."),
-            Field("is_closed", "bool", "Closed stage"),
-            Field("is_won", "bool", "Won stage"),
+            Field("owner_team", "team", N_("Owner team"), required=True),
+            Field("entry_criteria", "longtext", N_("Entry criteria"), required=True),
+            Field("exit_criteria", "longtext", N_("Exit criteria")),
+            Field("score_threshold", "number", N_("Score threshold"), minimum=0, maximum=1e6,
+                  help=N_("Optional: the lead score at which a contact enters this stage.")),
         ),
         ordered=True,
     ),
     Section(
-        "lead_statuses", "Lead statuses", "lead status",
-        "Segments leads and gives them nurturing paths both teams can see.",
+        "lead_types", N_("Lead types"), N_("lead type"),
+        N_("Kinds of lead that follow different product or service paths."),
         (
-            Field("owner_team", "team", "Owner team", required=True),
-            Field("lifecycle_stages", "refs", "Lifecycle stages", ref_section="lifecycle_stages",
-                  help="The stages where this status applies."),
-            Field("returns_to", "team", "Returns to", help="Optional: the team a lead goes back to."),
+            Field("routing", "text", N_("Routing"), required=True, help=N_("Who handles it.")),
+            Field("journey_notes", "longtext", N_("Journey notes")),
         ),
     ),
     Section(
-        "lead_scoring", "Lead scoring", "scoring rule",
-        "Rules that add or subtract points, and so decide when an MQL becomes an SQL.",
+        "deal_stages", N_("Deal stages"), N_("deal stage"),
+        N_("The pipeline from discovery to closed, so both teams see where a handed-over lead is."),
         (
-            Field("kind", "choice", "Kind", required=True, choices=SCORING_KINDS),
-            Field("field", "text", "Field", required=True, structured_text=True,
-                  help="A lead field (fit) or an event name (engagement)."),
-            Field("operator", "choice", "Operator", required=True, choices=COMPARISON_OPERATORS),
-            Field("value", "text", "Value", structured_text=True,
-                  help="Compared with the field; a comma-separated list for 'in'."),
-            Field("points", "int", "Points", required=True, minimum=-1000, maximum=1000),
-        ),
-    ),
-    Section(
-        "connect_attempts", "Connect attempts", "connect attempt",
-        "The sequence sales runs on a handed-over lead, and what counts as a connect.",
-        (
-            Field("day", "int", "Day", required=True, minimum=0, maximum=365),
-            Field("channel", "choice", "Channel", required=True, choices=CHANNELS),
-            Field("counts_as_connect", "bool", "Counts as a connect"),
+            Field("probability", "number", N_("Probability"), required=True, minimum=0, maximum=1,
+                  help=N_("A fraction from 0 to 1, as CRMs take it.")),
+            Field("is_closed", "bool", N_("Closed stage")),
+            Field("is_won", "bool", N_("Won stage")),
         ),
         ordered=True,
     ),
     Section(
-        "terms", "Other terms", "term",
-        "Any other glossary term both teams use.",
+        "lead_statuses", N_("Lead statuses"), N_("lead status"),
+        N_("Segments leads and gives them nurturing paths both teams can see."),
         (
-            Field("synonyms", "list", "Synonyms"),
-            Field("related", "refs", "Related terms", help="Keys of related entries, in any section."),
+            Field("owner_team", "team", N_("Owner team"), required=True),
+            Field("lifecycle_stages", "refs", N_("Lifecycle stages"), ref_section="lifecycle_stages",
+                  help=N_("The stages where this status applies.")),
+            Field("returns_to", "team", N_("Returns to"), help=N_("Optional: the team a lead goes back to.")),
+        ),
+    ),
+    Section(
+        "lead_scoring", N_("Lead scoring"), N_("scoring rule"),
+        N_("Rules that add or subtract points, and so decide when an MQL becomes an SQL."),
+        (
+            Field("kind", "choice", N_("Kind"), required=True, choices=SCORING_KINDS),
+            Field("field", "text", N_("Field"), required=True, structured_text=True,
+                  help=N_("A lead field (fit) or an event name (engagement).")),
+            Field("operator", "choice", N_("Operator"), required=True, choices=COMPARISON_OPERATORS),
+            Field("value", "text", N_("Value"), structured_text=True,
+                  help=N_("Compared with the field; a comma-separated list for 'in'.")),
+            Field("points", "int", N_("Points"), required=True, minimum=-1000, maximum=1000),
+        ),
+    ),
+    Section(
+        "connect_attempts", N_("Connect attempts"), N_("connect attempt"),
+        N_("The sequence sales runs on a handed-over lead, and what counts as a connect."),
+        (
+            Field("day", "int", N_("Day"), required=True, minimum=0, maximum=365),
+            Field("channel", "choice", N_("Channel"), required=True, choices=CHANNELS),
+            Field("counts_as_connect", "bool", N_("Counts as a connect")),
+        ),
+        ordered=True,
+    ),
+    Section(
+        "terms", N_("Other terms"), N_("term"),
+        N_("Any other glossary term both teams use."),
+        (
+            Field("synonyms", "list", N_("Synonyms")),
+            Field("related", "refs", N_("Related terms"),
+                  help=N_("Keys of related entries, in any section.")),
         ),
     ),
 )
