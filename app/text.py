@@ -35,6 +35,14 @@ _LEXICON_PATTERN = re.compile(
 _local = threading.local()
 
 
+def _transliterator() -> icu.Transliterator:
+    """This thread's Thai (and any script) to plain ASCII Latin transliterator, as ICU's are not shared."""
+    transliterator = getattr(_local, "latin", None)
+    if transliterator is None:
+        transliterator = _local.latin = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+    return transliterator
+
+
 def _iterator(kind: str) -> icu.BreakIterator:
     """A break iterator of this thread (ICU iterators keep state, so threads never share one)."""
     iterator = getattr(_local, kind, None)
@@ -278,3 +286,19 @@ def letter_order(letter: str) -> tuple[int, str]:
     if letter in THAI_LETTERS:
         return 1, letter
     return 2, letter
+
+
+KEY_MAX = 64  # app/sla/sections.py KEY_PATTERN: ^[a-z0-9][a-z0-9_-]{0,63}$
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+
+
+def suggest_key(name: str | None) -> str:
+    """A key for an entry named `name`: its words in plain Latin letters (Thai by ICU's
+    transliteration, ลีดที่ผ่านการคัดกรอง → lid-thi-phan-kar-khad-krxng), lower case, joined by
+    dashes, cut at a dash to fit the key pattern; empty when nothing of the name is a letter or digit."""
+    latin = _transliterator().transliterate(unicodedata.normalize("NFC", name or "")).lower()
+    slug = _NOT_KEY.sub("-", latin).strip("-")
+    if len(slug) > KEY_MAX:
+        cut = slug.rfind("-", 0, KEY_MAX + 1)
+        slug = slug[:cut if cut > 0 else KEY_MAX].rstrip("-")
+    return slug

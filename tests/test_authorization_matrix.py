@@ -107,6 +107,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("editing.move_entry", "POST"): EDITOR,
     ("editing.check_field", "POST"): EDITOR,
     ("editing.preview", "POST"): EDITOR,
+    ("editing.key_suggestion", "GET"): EDITOR,
     # review
     ("review.review", "GET"): EDITOR,
     ("review.submit", "POST"): EDITOR,

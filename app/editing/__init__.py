@@ -11,4 +11,4 @@ def _editing_helpers():
     return {"entry_dict": entry_to_dict}
 
 
-from app.editing import entry_views, views  # noqa: E402,F401
+from app.editing import entry_views, keys, views  # noqa: E402,F401
