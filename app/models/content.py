@@ -91,6 +91,8 @@ class Entry(db.Model):
     superseded_by: Mapped[str | None] = mapped_column(String(64))
     # The section's structured fields, as the section registry defines them.
     fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The name, definition and prose fields in the SLA's other language: {"th": {"name": …}} (None: none).
+    translations: Mapped[dict | None] = mapped_column(JSON)
     # Optimistic concurrency: a save must name the revision it was made from.
     revision: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,6 +3,7 @@ import hashlib
 
 from app.canonical import canonical_json as canonical_bytes
 from app.sla.sections import SECTION_KEYS, SECTIONS, normalise_fields
+from app.sla.translations import DEFAULT_LANGUAGE, clean_translations
 
 
 def isoformat_z(moment) -> str | None:
@@ -26,6 +27,9 @@ def entry_to_dict(entry) -> dict:
     if section.ordered:
         data["position"] = entry.position
     data.update(normalise_fields(section, entry.fields or {}))
+    translations = clean_translations(section, entry.translations)
+    if translations:  # absent otherwise, so entries without translations keep their bytes
+        data["translations"] = translations
     return data
 
 
@@ -45,11 +49,20 @@ def sections_dict(entries) -> dict:
     return {key: [entry_to_dict(e) for e in sort_entries(items)] for key, items in grouped.items()}
 
 
-def build_document(version, approvals=(), sections: dict | None = None) -> dict:
+def stated_language(primary: str, sections: dict) -> str | None:
+    """The `language` a document states: omitted (None) only when it is English without any
+    translation, so that such documents keep the bytes they had before languages existed."""
+    if primary != DEFAULT_LANGUAGE or any("translations" in e for entries in sections.values() for e in entries):
+        return primary
+    return None
+
+
+def build_document(version, approvals=(), sections: dict | None = None, language: str | None = None) -> dict:
     """The whole document of a version (the number and dates are those it has now).
 
-    `sections`, when given, is the version's sections_dict already built (publishing builds it once)."""
-    return {
+    `sections`, when given, is the version's sections_dict already built (publishing builds it once);
+    `language` is what stated_language() gives for them (None: not stated, English)."""
+    document = {
         "version": version.number,
         "published_at": isoformat_z(version.published_at),
         "effective_from": version.effective_from.isoformat() if version.effective_from else None,
@@ -60,13 +73,16 @@ def build_document(version, approvals=(), sections: dict | None = None) -> dict:
         ],
         "sections": sections if sections is not None else sections_dict(version.entries),
     }
+    if language is not None:
+        document["language"] = language
+    return document
 
 
-def document_bytes(version, approvals, sections_bytes: bytes) -> bytes:
+def document_bytes(version, approvals, sections_bytes: bytes, language: str | None = None) -> bytes:
     """canonical_bytes(build_document(version, approvals, sections)) from the sections' canonical
     bytes, so that publishing serialises the sections once. Every other value is a JSON string,
     number, null or list, in which an unescaped `"sections":{}` cannot occur."""
-    head = canonical_bytes(build_document(version, approvals, sections={}))
+    head = canonical_bytes(build_document(version, approvals, sections={}, language=language))
     return head.replace(b'"sections":{}', b'"sections":' + sections_bytes, 1)
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import case, select
 from app.extensions import db
 from app.models import Approval, AuditEvent, Entry, Version, VersionState
 from app.models.content import FROZEN_STATES, OPEN_STATES
-from app.sla.document import build_document, sections_dict
+from app.sla.document import build_document, sections_dict, stated_language
+from app.versions.language import primary_language
 from app.versions.published import document_for
 from app.versions.semver import is_version_number
 
@@ -53,7 +54,7 @@ def list_versions(include_open: bool = False) -> list[Version]:
 
 
 DOCUMENT_COLUMNS = (Entry.section, Entry.key, Entry.name, Entry.team, Entry.definition, Entry.deprecated,
-                    Entry.superseded_by, Entry.position, Entry.fields)
+                    Entry.superseded_by, Entry.position, Entry.fields, Entry.translations)
 
 
 def sections_of(version: Version) -> dict:
@@ -113,4 +114,5 @@ def document_of(version: Version) -> dict:
     """A version's document: the frozen bytes when published, else built from its entries now."""
     if version.is_frozen and version.sha256:
         return document_for(version).data
-    return build_document(version, approvals_of(version), sections_of(version))
+    sections = sections_of(version)
+    return build_document(version, approvals_of(version), sections, stated_language(primary_language(), sections))

@@ -16,9 +16,12 @@ from app.extensions import db
 from app.models import Approval, Entry, Version, VersionState
 from app.models.base import utcnow
 from app.sla.diff import change_reasons, compare_documents
-from app.sla.document import build_document, canonical_bytes, content_hash, document_bytes, sha256_hex
+from app.sla.document import (
+    build_document, canonical_bytes, content_hash, document_bytes, sha256_hex, stated_language,
+)
 from app.versions import semver
 from app.versions.errors import VersionError
+from app.versions.language import primary_language
 from app.versions.published import remember_bytes
 from app.versions.policy import (SEND_BACK_REFUSAL, SignOffForbidden, may_send_back, required_teams,
                                  self_approval_allowed)
@@ -92,7 +95,8 @@ def add_draft(current: Version | None, by=None) -> Version:
 
 def _copy_entries(source: Version, draft: Version) -> None:
     """Copy every entry of `source` into `draft` with one INSERT … SELECT, each at revision 1."""
-    copied = ("section", "key", "name", "definition", "team", "position", "deprecated", "superseded_by", "fields")
+    copied = ("section", "key", "name", "definition", "team", "position", "deprecated", "superseded_by", "fields",
+              "translations")
     rows = select(literal(draft.id), *(getattr(Entry, name) for name in copied), literal(1), literal(utcnow())
                   ).where(Entry.version_id == source.id).order_by(Entry.id)
     db.session.execute(insert(Entry).from_select(["version_id", *copied, "revision", "updated_at"], rows))
@@ -270,6 +274,7 @@ def freeze_and_publish(version: Version, by=None, sections: dict | None = None) 
     if stale:
         raise VersionError(f"The content changed after {', '.join(stale)} approved it: send it back.")
     previous = get_current_version()
+    language = stated_language(primary_language(), sections)  # read before the version row changes
     number, change, breaking = _numbering(pending_diff(version, sections, previous))
     if change is None:
         raise VersionError(f"This version changes nothing: it is the same as version {number}.")
@@ -281,7 +286,7 @@ def freeze_and_publish(version: Version, by=None, sections: dict | None = None) 
     version.number, version.state, version.change = number, PUBLISHED, change
     version.published_at = now
     version.effective_from = version.effective_from or now.date()
-    version.document = document_bytes(version, approvals, sections_bytes)
+    version.document = document_bytes(version, approvals, sections_bytes, language)
     version.sha256 = sha256_hex(version.document)
     remember_bytes(version.sha256, version.document)
     db.session.flush()

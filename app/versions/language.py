@@ -1,0 +1,42 @@
+"""The SLA's primary language (an admin setting): the language its entries are written in; the other
+one is the language of their translations (app/sla/translations.py)."""
+from flask import g, has_app_context
+
+from app.audit import record_event
+from app.extensions import db
+from app.models import Setting
+from app.sla.translations import DEFAULT_LANGUAGE, LANGUAGES, other_language
+
+PRIMARY_LANGUAGE_KEY = "primary_language"
+
+
+def primary_language() -> str:
+    """The primary language now (English until an admin chooses), read once per request."""
+    if has_app_context() and "accord_primary_language" in g:
+        return g.accord_primary_language
+    setting = db.session.get(Setting, PRIMARY_LANGUAGE_KEY)
+    language = setting.value if setting is not None and setting.value in LANGUAGES else DEFAULT_LANGUAGE
+    if has_app_context():
+        g.accord_primary_language = language
+    return language
+
+
+def translation_language() -> str:
+    """The language editors translate into."""
+    return other_language(primary_language())
+
+
+def set_primary_language(language: str, by) -> None:
+    """Choose the primary language; the next published version states it (published ones keep theirs)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"Unknown language '{language}'.")
+    before = primary_language()
+    setting = db.session.get(Setting, PRIMARY_LANGUAGE_KEY)
+    if setting is None:
+        setting = Setting(key=PRIMARY_LANGUAGE_KEY)
+        db.session.add(setting)
+    setting.value = language
+    g.pop("accord_primary_language", None)
+    record_event("settings.language_changed", user=by, before={"primary_language": before},
+                 after={"primary_language": language}, summary=f"Primary language: {language}")
+    db.session.flush()
