@@ -1,6 +1,7 @@
 """Entry validation, section by section: every limit, every kind, every reference; nothing half-saved."""
 import pytest
 
+from app.editing.fields import choice_label
 from app.editing.forms import entry_form_class
 from app.sla.sections import DEFINITION_MAX, LIST_MAX_ITEMS, NAME_MAX, SECTION_KEYS, SECTION_LIST, SECTIONS, TEXT_MAX
 from tests.factories import make_entry, make_published
@@ -107,7 +108,7 @@ def test_probability_is_a_fraction_between_0_and_1(editor, draft):
 @pytest.mark.parametrize("section_key, f", fields_of_kind("choice"))
 def test_choices_outside_the_enumeration_are_refused(editor, draft, section_key, f):
     response = add(editor, section_key, **{f.name: "bogus"})
-    assert_refused(response, draft, "Choose one of: " + ", ".join(f.choices))
+    assert_refused(response, draft, "Choose one of: " + ", ".join(str(choice_label(c)) for c in f.choices))
 
 
 @pytest.mark.parametrize("section_key, f", fields_of_kind("team"))
@@ -264,7 +265,7 @@ def test_crafted_values_of_the_wrong_shape_are_refused_or_normalised(editor, dra
     response = editor.post("/draft/connect_attempts", data={
         **valid_post("connect_attempts"), "day": ["3", "999"], "channel": ["carrier pigeon"],
         "counts_as_connect": "maybe"})
-    assert_refused(response, draft, "Choose one of: call, email, social, sms, meeting.")
+    assert_refused(response, draft, "Choose one of: call, email, social, SMS, meeting.")
     response = editor.post("/draft/connect_attempts", data={**valid_post("connect_attempts"), "day": ["3", "999"]})
     assert response.status_code == 302
     assert entry_by_key(draft, "new-entry").fields["day"] == 3

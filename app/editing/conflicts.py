@@ -1,9 +1,11 @@
 """The side-by-side comparison shown when a save is refused as stale."""
+from flask_babel import gettext as _
+
 from app.editing.validation import format_criteria
 from app.sla.sections import Section, normalise_fields
+from app.versions.display import field_title
 
-BASE_ROWS = (("name", "Name"), ("key", "Key"), ("team", "Owner team"), ("definition", "Definition"),
-             ("deprecated", "Deprecated"), ("superseded_by", "Superseded by"))
+BASE_ROWS = ("name", "key", "team", "definition", "deprecated", "superseded_by")
 
 
 def describe(value) -> str:
@@ -11,7 +13,7 @@ def describe(value) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         if all(isinstance(v, dict) for v in value):
             return format_criteria(value)
@@ -22,10 +24,9 @@ def describe(value) -> str:
 def conflict_rows(section: Section, mine: dict, theirs: dict) -> list[dict]:
     """One row per field: its label, the editor's text, the current text, and whether they differ."""
     flat_mine = {**mine, **normalise_fields(section, mine.get("fields") or {})}
-    labels = list(BASE_ROWS) + [(f.name, f.label) for f in section.fields]
     rows = []
-    for name, label in labels:
+    for name in [*BASE_ROWS, *section.field_names]:
         mine_value, their_value = flat_mine.get(name), theirs.get(name)
-        rows.append({"name": name, "label": label, "mine": describe(mine_value), "theirs": describe(their_value),
-                     "differs": describe(mine_value) != describe(their_value)})
+        rows.append({"name": name, "label": field_title(section.key, name), "mine": describe(mine_value),
+                     "theirs": describe(their_value), "differs": describe(mine_value) != describe(their_value)})
     return rows

@@ -1,5 +1,6 @@
 """One entry of the draft: shown, edited in place, deprecated, moved and deleted."""
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import role_required
@@ -20,7 +21,7 @@ def _load_editable_entry(section_key: str, key: str):
     """The section, the draft and its entry; the refusal instead while the version is in review."""
     section, version, entry_ = load_entry(section_key, key)
     if not is_editable(version):
-        abort(refusal(services.IN_REVIEW_MESSAGE, section=section))
+        abort(refusal(_(services.IN_REVIEW_MESSAGE), section=section))
     return section, version, entry_
 
 
@@ -76,7 +77,7 @@ def edit_entry(section_key: str, key: str):
         except services.EditingError as error:
             status = _refused(form, error)
         else:
-            return _entry_saved(section, version, entry_, f"Saved “{entry_.name}”.")
+            return _entry_saved(section, version, entry_, _("Saved “%(name)s”.", name=entry_.name))
     return page_or_block("editing/edit.html", "entry_form", status, section=section, version=version,
                          entry=entry_, form=form, plain=not is_htmx())
 
@@ -93,13 +94,13 @@ def deprecate_entry(section_key: str, key: str):
         try:
             services.deprecate_entry(entry_, form.successor.data or None, form.revision.data, by=current_user)
         except services.StaleEntryError as conflict:
-            form.form_errors.append(f"{conflict} Check the entry below and confirm again.")
+            form.form_errors.append(_("%(problem)s Check the entry below and confirm again.", problem=conflict))
             reset_revision(form, conflict.current.revision)
             entry_, status = conflict.current, 409
         except services.EditingError as error:
             status = _refused(form, error)
         else:
-            return _entry_saved(section, version, entry_, f"Deprecated “{entry_.name}”.")
+            return _entry_saved(section, version, entry_, _("Deprecated “%(name)s”.", name=entry_.name))
     return page_or_block("editing/deprecate.html", "deprecate_form", status, section=section, version=version,
                          entry=entry_, form=form, plain=not is_htmx())
 
@@ -116,7 +117,8 @@ def delete_entry(section_key: str, key: str):
             cleaned = services.delete_entry(entry_, by=current_user)
         except services.EditingError as error:
             return refusal(str(error), section=section)
-        notice = f"Deleted “{name}”." + (f" Removed the references from {', '.join(cleaned)}." if cleaned else "")
+        notice = (_("Deleted “%(name)s”. Removed the references from %(keys)s.", name=name,
+                    keys=", ".join(cleaned)) if cleaned else _("Deleted “%(name)s”.", name=name))
         return _list_changed(section, version, None, notice)
     return page_or_block("editing/delete.html", "confirm_delete", section=section, version=version,
                          entry=entry_, form=form, plain=not is_htmx(),
@@ -130,9 +132,11 @@ def move_entry(section_key: str, key: str):
     section, version, entry_ = _load_editable_entry(section_key, key)
     form = MoveForm()
     if not form.validate_on_submit():
-        return refusal("Choose to move the entry up or down.", 422, section=section)
+        return refusal(_("Choose to move the entry up or down."), 422, section=section)
     try:
         services.move_entry(entry_, form.direction.data, by=current_user)
     except services.EditingError as error:
         return refusal(str(error), section=section)
-    return _list_changed(section, version, key, f"Moved “{entry_.name}” {form.direction.data}.")
+    moved = (_("Moved “%(name)s” up.", name=entry_.name) if form.direction.data == "up"
+             else _("Moved “%(name)s” down.", name=entry_.name))
+    return _list_changed(section, version, key, moved)

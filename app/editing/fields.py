@@ -1,4 +1,5 @@
 """WTForms fields for the kinds of the section registry: one form field per registry field."""
+from flask_babel import LazyString, gettext as _, lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -6,9 +7,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.editing.validation import (
     PlainText, check_list_items, format_criteria, parse_criteria, parse_integer, parse_number, split_lines,
 )
-from app.sla.sections import COMPARISON_OPERATORS, LONGTEXT_MAX, TEXT_MAX, Field
+from app.messages import N_
+from app.sla.sections import COMPARISON_OPERATORS, LONGTEXT_MAX, OPERATOR_WORDS, TEXT_MAX, Field
 
 FALSE_VALUES = (False, "false", "False", "", "0", "off", "no")
+TOO_LONG = _l("This cannot be longer than %(max)d characters.")  # WTForms's own message has no Thai translation
 
 
 class _TypedTextField(StringField):
@@ -84,8 +87,8 @@ class ChoiceField(SelectField):
     def pre_validate(self, form):
         allowed = [value for value, _label in self.choices or []]
         if self.data not in allowed:
-            shown = ", ".join(v for v in allowed if v) or "none"
-            raise ValidationError(f"Choose one of: {shown}.")
+            shown = ", ".join(str(label) for value, label in self.choices if value) or _("none")
+            raise ValidationError(_("Choose one of: %(choices)s.", choices=shown))
 
 
 class KeySelectField(SelectField):
@@ -140,7 +143,7 @@ class ListItems:
 
     def __call__(self, form, field):
         if self.required and not field.data:
-            raise ValidationError(f"{field.label.text} needs at least one line.")
+            raise ValidationError(_("%(field)s needs at least one line.", field=field.label.text))
         if isinstance(field, LinesField):
             problems = check_list_items(field.data or [])
             if problems:
@@ -161,37 +164,63 @@ class NumberRequired:
 def _presence(f: Field):
     if not f.required:
         return Optional()
+    message = _l("%(field)s is required.", field=_l(f.label))
     if f.kind in ("int", "number"):
-        return NumberRequired(message=f"{f.label} is required.")
-    return DataRequired(message=f"{f.label} is required.")
+        return NumberRequired(message=message)
+    return DataRequired(message=message)
+
+
+# The refusal of a number out of range, by (whole number?, which bounds the field has).
+RANGE_MESSAGES = {
+    (True, "both"): N_("Enter a whole number from %(low)s to %(high)s."),
+    (True, "low"): N_("Enter a whole number of at least %(low)s."),
+    (True, "high"): N_("Enter a whole number of at most %(high)s."),
+    (False, "both"): N_("Enter a number from %(low)s to %(high)s."),
+    (False, "low"): N_("Enter a number of at least %(low)s."),
+    (False, "high"): N_("Enter a number of at most %(high)s."),
+}
 
 
 def _range(f: Field, whole: bool) -> NumberRange:
-    kind = "a whole number" if whole else "a number"
     low = number_text(f.minimum) if f.minimum is not None else None
     high = number_text(f.maximum) if f.maximum is not None else None
-    if low is not None and high is not None:
-        message = f"Enter {kind} from {low} to {high}."
-    elif low is not None:
-        message = f"Enter {kind} of at least {low}."
-    else:
-        message = f"Enter {kind} of at most {high}."
+    bounds = "both" if low is not None and high is not None else ("low" if low is not None else "high")
+    message = _l(RANGE_MESSAGES[whole, bounds], low=low, high=high)
     return NumberRange(min=f.minimum, max=f.maximum, message=message)
 
 
-LINE_HINTS = {"list": "One per line.",
-              "criteria": "One per line: attribute operator value. Operators: " + ", ".join(COMPARISON_OPERATORS) + "."}
+LINE_HINTS = {"list": N_("One per line."),
+              "criteria": N_("One per line: attribute operator value. Operators: %(operators)s.")}
+# How each choice of the registry reads in a select box; the value submitted stays the registry's.
+CHOICE_LABELS = {
+    "hour": N_("hour"), "day": N_("day"), "week": N_("week"), "month": N_("month"), "quarter": N_("quarter"),
+    "year": N_("year"), "call": N_("call"), "email": N_("email"), "social": N_("social"), "sms": N_("SMS"),
+    "meeting": N_("meeting"), "fit": N_("fit"), "engagement": N_("engagement"), **OPERATOR_WORDS,
+}
+
+
+def _description(f: Field) -> str:
+    """The field's help and how to type it, in the reader's language."""
+    hint = LINE_HINTS.get(f.kind)
+    texts = (_(f.help) if f.help else "", _(hint, operators=", ".join(COMPARISON_OPERATORS)) if hint else "")
+    return " ".join(text for text in texts if text)
+
+
+def choice_label(value: str):
+    """A registry choice as a select box shows it, translated when the page is drawn."""
+    return _l(CHOICE_LABELS[value]) if value in CHOICE_LABELS else value.replace("_", " ")
 
 
 def make_field(f: Field):
     """The WTForms field for one registry field."""
-    hint = " ".join(filter(None, (f.help, LINE_HINTS.get(f.kind))))
-    options = {"label": f.label, "description": hint}
+    options = {"label": _l(f.label), "description": LazyString(_description, f)}
     if f.kind == "text":
-        return StringField(filters=[strip], validators=[_presence(f), Length(max=TEXT_MAX), PlainText()], **options)
+        return StringField(filters=[strip], validators=[_presence(f), Length(max=TEXT_MAX, message=TOO_LONG),
+                                                        PlainText()], **options)
     if f.kind == "longtext":
         return TextAreaField(filters=[unix_newlines],
-                             validators=[_presence(f), Length(max=LONGTEXT_MAX), PlainText()], **options)
+                             validators=[_presence(f), Length(max=LONGTEXT_MAX, message=TOO_LONG), PlainText()],
+                             **options)
     if f.kind in ("int", "number"):
         whole = f.kind == "int"
         field_class = WholeNumberField if whole else NumberField
@@ -202,7 +231,7 @@ def make_field(f: Field):
         return BooleanField(false_values=FALSE_VALUES, **options)
     if f.kind == "choice":
         blank = [] if f.required else [("", "—")]
-        choices = blank + [(c, c.replace("_", " ")) for c in f.choices]
+        choices = blank + [(c, choice_label(c)) for c in f.choices]
         return ChoiceField(choices=choices, validators=[_presence(f)], **options)
     if f.kind == "list":
         return LinesField(validators=[ListItems(f.required)], **options)

@@ -1,13 +1,14 @@
 """Entry forms, generated from the section registry; one class checks a whole entry or one field."""
 import functools
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import HiddenInput
 
 from app.editing.fields import (
-    FALSE_VALUES, ChoiceField, KeySelectField, WholeNumberField, make_field, strip, unix_newlines,
+    FALSE_VALUES, TOO_LONG, ChoiceField, KeySelectField, WholeNumberField, make_field, strip, unix_newlines,
 )
 from app.editing.queries import referencing_entries, team_slugs, version_keys
 from app.editing.validation import PlainText, SafeMarkdown
@@ -17,7 +18,8 @@ from app.sla.sections import (
 
 KEY_MESSAGE = ("Use 1 to 64 lowercase letters, digits, '-' or '_', starting with a letter or digit "
                "(e.g. mql or lead-score).")
-MISSING_REVISION = "This form does not say which revision it was made from: reload the page and try again."
+MISSING_REVISION = _l("This form does not say which revision it was made from: reload the page and try again.")
+NO_SUCCESSOR = _l("— none —")
 
 
 def make_reference_check(f: Field):
@@ -34,17 +36,19 @@ class EntryForm(FlaskForm):
     key = StringField("Key", filters=[strip], description="A stable slug that tools use, e.g. mql.",
                       validators=[DataRequired(message="A key is required."), Length(max=64, message=KEY_MESSAGE),
                                   Regexp(KEY_PATTERN, message=KEY_MESSAGE)])
-    name = StringField("Name", filters=[strip], validators=[
-        DataRequired(message="A name is required."), Length(max=NAME_MAX), PlainText()])
-    team = KeySelectField("Owner team", validators=[DataRequired(message="Choose the team that owns this entry.")])
-    definition = TextAreaField("Definition", filters=[unix_newlines],
-                               description="Markdown: **bold**, *italic*, lists, [links](https://example.com), tables.",
-                               validators=[Length(max=DEFINITION_MAX), SafeMarkdown()])
-    deprecated = BooleanField("Deprecated", false_values=FALSE_VALUES,
-                              description="Kept in the document, marked, so tools get notice before it goes.")
-    superseded_by = KeySelectField("Superseded by", validators=[Optional()],
-                                   description="The entry that replaces this one (deprecated entries only).")
-    revision = WholeNumberField("Revision", widget=HiddenInput())
+    name = StringField(_l("Name"), filters=[strip], validators=[
+        DataRequired(message=_l("A name is required.")), Length(max=NAME_MAX, message=TOO_LONG), PlainText()])
+    team = KeySelectField(_l("Owner team"),
+                          validators=[DataRequired(message=_l("Choose the team that owns this entry."))])
+    definition = TextAreaField(
+        _l("Definition"), filters=[unix_newlines],
+        description=_l("Markdown: **bold**, *italic*, lists, [links](https://example.com), tables."),
+        validators=[Length(max=DEFINITION_MAX, message=TOO_LONG), SafeMarkdown()])
+    deprecated = BooleanField(_l("Deprecated"), false_values=FALSE_VALUES,
+                              description=_l("Kept in the document, marked, so tools get notice before it goes."))
+    superseded_by = KeySelectField(_l("Superseded by"), validators=[Optional()],
+                                   description=_l("The entry that replaces this one (deprecated entries only)."))
+    revision = WholeNumberField(_l("Revision"), widget=HiddenInput())
 
     section: Section
 
@@ -64,17 +68,17 @@ class EntryForm(FlaskForm):
 
     def _key_choices(self, section_key: str | None, blank: bool) -> list[tuple[str, str]]:
         own = getattr(self.entry, "key", None)
-        choices = [("", "— none —")] if blank else []
+        choices = [("", NO_SUCCESSOR)] if blank else []
         return choices + [(key, f"{name} ({key})") for key, (section, name) in self.known_keys.items()
                           if key != own and (section_key is None or section == section_key)]
 
     def _set_choices(self) -> None:
         teams = list(self.known_teams.items())
-        self.team.choices = [("", "Choose a team…")] + teams
+        self.team.choices = [("", _("Choose a team…"))] + teams
         self.superseded_by.choices = self._key_choices(None, blank=True)
         for f in self.section.fields:
             if f.kind == "team":
-                self[f.name].choices = [("", "Choose a team…" if f.required else "— none —")] + teams
+                self[f.name].choices = [("", _("Choose a team…") if f.required else NO_SUCCESSOR)] + teams
             elif f.kind in ("ref", "refs"):
                 self[f.name].choices = self._key_choices(f.ref_section, blank=f.kind == "ref")
 
@@ -86,26 +90,26 @@ class EntryForm(FlaskForm):
         owner = self.known_keys.get(field.data)
         own = getattr(self.entry, "key", None)
         if owner and field.data != own:
-            raise ValidationError(f"The key '{field.data}' is already used by “{owner[1]}” "
-                                  f"({SECTIONS[owner[0]].title}) in this draft.")
+            raise ValidationError(_("The key '%(key)s' is already used by “%(name)s” (%(section)s) in this draft.",
+                                    key=field.data, name=owner[1], section=_(SECTIONS[owner[0]].title)))
         if own and field.data != own:
             referrers = referencing_entries(self.version.id, own)
             if referrers:
                 names = ", ".join(e.key for e, _fields in referrers[:5])
-                raise ValidationError(f"Other entries refer to '{own}' ({names}): a key in use cannot change. "
-                                      "Deprecate this entry and add a new one instead.")
+                raise ValidationError(_("Other entries refer to '%(key)s' (%(keys)s): a key in use cannot change. "
+                                        "Deprecate this entry and add a new one instead.", key=own, keys=names))
 
     def validate_team(self, field):
         if field.data not in self.known_teams:
-            raise ValidationError(f"There is no team '{field.data[:40]}'.")
+            raise ValidationError(no_team(field.data))
 
     def validate_superseded_by(self, field):
         if field.data in self.own_keys:
-            raise ValidationError("An entry cannot supersede itself.")
+            raise ValidationError(_("An entry cannot supersede itself."))
         if field.data not in self.known_keys:
-            raise ValidationError(f"There is no entry '{field.data[:64]}' in this draft.")
+            raise ValidationError(no_entry(field.data))
         if not self.deprecated.data:
-            raise ValidationError("Tick “Deprecated” to name a successor.")
+            raise ValidationError(_("Tick “Deprecated” to name a successor."))
 
     def validate_revision(self, field):
         if self.entry is not None and (field.data is None or field.data < 1):
@@ -115,18 +119,20 @@ class EntryForm(FlaskForm):
         """A team or key must exist in this draft (keys of other versions are refused)."""
         values = field.data if f.kind == "refs" else [field.data]
         if len(values) > LIST_MAX_ITEMS:
-            raise ValidationError(f"Choose at most {LIST_MAX_ITEMS}.")
+            raise ValidationError(_("Choose at most %(count)d.", count=LIST_MAX_ITEMS))
         for value in filter(None, values):
             if f.kind == "team":
                 if value not in self.known_teams:
-                    raise ValidationError(f"There is no team '{value[:40]}'.")
+                    raise ValidationError(no_team(value))
                 continue
             if value in self.own_keys:
-                raise ValidationError("An entry cannot refer to itself.")
+                raise ValidationError(_("An entry cannot refer to itself."))
             found = self.known_keys.get(value)
             if found is None or (f.ref_section and found[0] != f.ref_section):
-                where = SECTIONS[f.ref_section].title if f.ref_section else "any section"
-                raise ValidationError(f"There is no entry '{value[:64]}' in {where} of this draft.")
+                if f.ref_section:
+                    raise ValidationError(_("There is no entry '%(key)s' in %(section)s of this draft.",
+                                            key=value[:64], section=_(SECTIONS[f.ref_section].title)))
+                raise ValidationError(no_entry(value))
 
     def entry_data(self) -> dict:
         """The validated values, shaped for the editing services."""
@@ -139,6 +145,16 @@ class EntryForm(FlaskForm):
                 "definition": self.definition.data or "", "deprecated": deprecated,
                 "superseded_by": (self.superseded_by.data or None) if deprecated else None,
                 "fields": fields}
+
+
+def no_team(slug: str) -> str:
+    """The refusal of a team slug that is not a team (shared by the base and the registry's fields)."""
+    return _("There is no team '%(team)s'.", team=slug[:40])
+
+
+def no_entry(key: str) -> str:
+    """The refusal of a key the draft does not hold."""
+    return _("There is no entry '%(key)s' in this draft.", key=key[:64])
 
 
 RESERVED_NAMES = set(ENTRY_BASE_FIELDS) | set(dir(EntryForm)) | {"revision", "csrf_token", "submit"}
@@ -167,26 +183,26 @@ def entry_initial_data(entry) -> dict:
 
 
 class MoveForm(FlaskForm):
-    direction = ChoiceField("Direction", choices=[("up", "up"), ("down", "down")])
+    direction = ChoiceField(_l("Direction"), choices=[("up", _l("up")), ("down", _l("down"))])
 
 
 class PreviewForm(FlaskForm):
-    definition = TextAreaField("Definition", filters=[unix_newlines],
-                               validators=[Length(max=DEFINITION_MAX), SafeMarkdown()])
+    definition = TextAreaField(_l("Definition"), filters=[unix_newlines],
+                               validators=[Length(max=DEFINITION_MAX, message=TOO_LONG), SafeMarkdown()])
 
 
 class DeprecateForm(FlaskForm):
     """Mark an entry deprecated and name the entry that replaces it."""
 
-    successor = KeySelectField("Superseded by", validators=[Optional()],
-                               description="The entry tools and readers should use instead (optional).")
-    revision = WholeNumberField("Revision", widget=HiddenInput())
+    successor = KeySelectField(_l("Superseded by"), validators=[Optional()],
+                               description=_l("The entry tools and readers should use instead (optional)."))
+    revision = WholeNumberField(_l("Revision"), widget=HiddenInput())
 
     def __init__(self, *args, version, entry, **kwargs):
         super().__init__(*args, **kwargs)
         self.entry = entry
         self.known_keys = version_keys(version.id)
-        self.successor.choices = [("", "— none —")] + [
+        self.successor.choices = [("", NO_SUCCESSOR)] + [
             (key, f"{name} ({key})") for key, (_section, name) in self.known_keys.items() if key != entry.key]
         for field in self:
             field.id = f"deprecate-{entry.id}-{field.name}"
@@ -194,9 +210,9 @@ class DeprecateForm(FlaskForm):
 
     def validate_successor(self, field):
         if field.data == self.entry.key:
-            raise ValidationError("An entry cannot supersede itself.")
+            raise ValidationError(_("An entry cannot supersede itself."))
         if field.data not in self.known_keys:
-            raise ValidationError(f"There is no entry '{field.data[:64]}' in this draft.")
+            raise ValidationError(no_entry(field.data))
 
     def validate_revision(self, field):
         if field.data is None or field.data < 1:

@@ -7,6 +7,7 @@ from app.extensions import db
 from app.models import Entry, Team
 from app.sla.document import sort_entries
 from app.sla.sections import KEY_PATTERN, SECTIONS
+from app.versions.display import field_title
 
 
 def section_entries(version, section_key: str) -> list[Entry]:
@@ -44,14 +45,14 @@ def team_slugs() -> dict[str, str]:
 
 
 def reference_fields(entry: Entry, key: str) -> list[str]:
-    """Labels of the fields of `entry` that point at `key` (superseded_by, ref and refs fields)."""
+    """Labels of the fields of `entry` that point at `key` (superseded_by, ref and refs fields), translated."""
     section = SECTIONS[entry.section]
-    found = ["Superseded by"] if entry.superseded_by == key else []
+    found = [field_title(entry.section, "superseded_by")] if entry.superseded_by == key else []
     values = entry.fields or {}
     for f in section.fields:
         value = values.get(f.name)
         if (f.kind == "ref" and value == key) or (f.kind == "refs" and isinstance(value, list) and key in value):
-            found.append(f.label)
+            found.append(field_title(entry.section, f.name))
     return found
 
 

@@ -1,10 +1,12 @@
 """Writes on the draft's entries: one verb per thing an editor can do; the request commits (app/transactions.py)."""
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import record_event
 from app.editing.queries import referencing_entries, version_keys
 from app.extensions import db
+from app.messages import N_
 from app.models import Entry, Version, VersionState
 from app.models.base import utcnow
 from app.sla.document import entry_to_dict, sort_entries
@@ -12,8 +14,9 @@ from app.sla.sections import SECTIONS, normalise_fields
 from app.transactions import savepoint
 
 AUDIT_TEXT_MAX = 200
-IN_REVIEW_MESSAGE = "This version is in review: editing is closed until it is sent back."
-NOT_DRAFT_MESSAGE = "This version is no longer a draft: open a new draft to make changes."
+# Refusals are in the reader's language; the audit log's summaries stay English.
+IN_REVIEW_MESSAGE = N_("This version is in review: editing is closed until it is sent back.")
+NOT_DRAFT_MESSAGE = N_("This version is no longer a draft: open a new draft to make changes.")
 
 
 class EditingError(ValueError):
@@ -28,7 +31,7 @@ class StaleEntryError(EditingError):
     """A save made from an older revision than the entry has now; `current` is the entry as it is."""
 
     def __init__(self, current: Entry):
-        super().__init__(f"“{current.name}” was changed by someone else after you opened it.")
+        super().__init__(_("“%(name)s” was changed by someone else after you opened it.", name=current.name))
         self.current = current
 
 
@@ -38,8 +41,8 @@ def _lock_draft(version_id: int) -> Version:
                                 .with_for_update(read=True).execution_options(populate_existing=True))
     if version is None or version.state != VersionState.DRAFT.value:
         if version is not None and version.state == VersionState.IN_REVIEW.value:
-            raise EditingError(IN_REVIEW_MESSAGE)
-        raise EditingError(NOT_DRAFT_MESSAGE)
+            raise EditingError(_(IN_REVIEW_MESSAGE))
+        raise EditingError(_(NOT_DRAFT_MESSAGE))
     return version
 
 
@@ -77,12 +80,12 @@ def _write(entry_id: int, revision: int, values: dict, by) -> bool:
 def _refuse_stale(entry_id: int):
     current = db.session.get(Entry, entry_id, populate_existing=True)
     if current is None:
-        raise EditingError("This entry was deleted after you opened it.")
+        raise EditingError(_("This entry was deleted after you opened it."))
     raise StaleEntryError(current)
 
 
 def _key_taken(key: str) -> EditingError:
-    return EditingError(f"Another entry of this draft already has the key '{key}'.", field="key")
+    return EditingError(_("Another entry of this draft already has the key '%(key)s'.", key=key), field="key")
 
 
 def add_entry(version: Version, section_key: str, data: dict, by=None) -> Entry:
@@ -117,7 +120,8 @@ def update_entry(entry: Entry, data: dict, revision: int, by=None) -> Entry:
     if _values(entry.section, {**before, "fields": before}) == values:
         return entry  # nothing to save, so nothing can be lost either
     if values["key"] != entry.key and referencing_entries(version.id, entry.key):
-        raise EditingError(f"Other entries refer to '{entry.key}': a key in use cannot change.", field="key")
+        raise EditingError(_("Other entries refer to '%(key)s': a key in use cannot change.", key=entry.key),
+                           field="key")
     try:
         with savepoint():
             written = _write(entry_id, revision, values, by)
@@ -139,7 +143,7 @@ def deprecate_entry(entry: Entry, successor: str | None, revision: int, by=None)
     version = _lock_draft(entry.version_id)
     entry_id, key = entry.id, entry.key
     if successor and (successor == key or successor not in version_keys(version.id)):
-        raise EditingError(f"There is no other entry '{successor}' in this draft.", field="successor")
+        raise EditingError(_("There is no other entry '%(key)s' in this draft.", key=successor), field="successor")
     before = {"deprecated": entry.deprecated, "superseded_by": entry.superseded_by}
     if not _write(entry_id, revision, {"deprecated": True, "superseded_by": successor or None}, by):
         _refuse_stale(entry_id)
@@ -158,7 +162,7 @@ def delete_entry(entry: Entry, by=None) -> list[str]:
     cleaned = []
     for other, _fields in referencing_entries(version.id, key):
         if not _write(other.id, other.revision, _without_reference(other, key), by):
-            raise EditingError(f"“{other.name}” changed while deleting; please try again.")
+            raise EditingError(_("“%(name)s” changed while deleting; please try again.", name=other.name))
         cleaned.append(other.key)
     db.session.delete(entry)
     db.session.flush()
@@ -191,13 +195,14 @@ def move_entry(entry: Entry, direction: str, by=None) -> Entry:
     version = _lock_draft(entry.version_id)
     section = SECTIONS[entry.section]
     if not section.ordered:
-        raise EditingError(f"{section.title} have no order to change.")
+        raise EditingError(_("%(section)s have no order to change.", section=_(section.title)))
     siblings = sort_entries(db.session.scalars(select(Entry).where(
         Entry.version_id == version.id, Entry.section == entry.section)))
     index = next(i for i, e in enumerate(siblings) if e.id == entry.id)
     target = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down") or not 0 <= target < len(siblings):
-        raise EditingError(f"“{entry.name}” is already {'first' if direction == 'up' else 'last'}.")
+        raise EditingError(_("“%(name)s” is already first.", name=entry.name) if direction == "up"
+                           else _("“%(name)s” is already last.", name=entry.name))
     old_positions = {e.key: e.position for e in siblings}
     siblings[index], siblings[target] = siblings[target], siblings[index]
     # Positions are renumbered 1..n only when duplicates make a plain swap meaningless.
@@ -206,7 +211,7 @@ def move_entry(entry: Entry, direction: str, by=None) -> Entry:
         positions = list(range(1, len(siblings) + 1))
     for sibling, position in zip(siblings, positions):
         if sibling.position != position and not _write(sibling.id, sibling.revision, {"position": position}, by):
-            raise EditingError("The order changed meanwhile: reload the page and try again.")
+            raise EditingError(_("The order changed meanwhile: reload the page and try again."))
     moved = {e.key: p for e, p in zip(siblings, positions) if old_positions[e.key] != p}
     record_event("entry.reordered", user=by, version=version, entry_key=entry.key,
                  summary=f"Moved “{entry.name}” ({entry.key}) {direction}",

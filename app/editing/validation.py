@@ -2,8 +2,10 @@
 import math
 import re
 
+from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
+from app.messages import N_
 from app.sla.sections import COMPARISON_OPERATORS, LIST_MAX_ITEMS, TEXT_MAX
 
 # Any tag-like sequence: "<b", "</p", "<!--", "<?xml". A lone "<" as in "a < b" or "<= 5" is fine.
@@ -22,7 +24,8 @@ INTEGER = re.compile(r"[+-]?\d{1,15}", re.ASCII)
 ATTRIBUTE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}", re.ASCII)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-PLAIN_TEXT_MESSAGE = "HTML is not allowed here: write plain text."
+PLAIN_TEXT_MESSAGE = N_("HTML is not allowed here: write plain text.")
+CONTROL_MESSAGE = N_("Control characters are not allowed.")
 
 
 def plain_text_problem(value: str | None) -> str | None:
@@ -30,9 +33,9 @@ def plain_text_problem(value: str | None) -> str | None:
     if not value:
         return None
     if CONTROL.search(value):
-        return "Control characters are not allowed."
+        return _(CONTROL_MESSAGE)
     if TAG.search(value):
-        return PLAIN_TEXT_MESSAGE
+        return _(PLAIN_TEXT_MESSAGE)
     return None
 
 
@@ -41,12 +44,12 @@ def markdown_problem(value: str | None) -> str | None:
     if not value:
         return None
     if CONTROL.search(value):
-        return "Control characters are not allowed."
+        return _(CONTROL_MESSAGE)
     if ACTIVE_TAG.search(value) or EVENT_HANDLER.search(value):
-        return ("Scripts, frames, images, forms, styles and event handlers are not allowed: "
-                "write Markdown (e.g. **bold**, [a link](https://example.com)).")
+        return _("Scripts, frames, images, forms, styles and event handlers are not allowed: "
+                 "write Markdown (e.g. **bold**, [a link](https://example.com)).")
     if SCRIPT_URL.search(value):
-        return "Links must use http, https or mailto."
+        return _("Links must use http, https or mailto.")
     return None
 
 
@@ -78,10 +81,10 @@ def parse_number(raw: str) -> int | float | None:
     if INTEGER.fullmatch(text):
         return int(text)
     if not DECIMAL.fullmatch(text):
-        raise ValueError("Enter a number, e.g. 40 or 0.25.")
+        raise ValueError(_("Enter a number, e.g. 40 or 0.25."))
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError("Enter a number of reasonable size.")
+        raise ValueError(_("Enter a number of reasonable size."))
     return value
 
 
@@ -91,7 +94,7 @@ def parse_integer(raw: str) -> int | None:
     if not text:
         return None
     if not INTEGER.fullmatch(text):
-        raise ValueError("Enter a whole number, e.g. 15 or -5.")
+        raise ValueError(_("Enter a whole number, e.g. 15 or -5."))
     return int(text)
 
 
@@ -100,17 +103,22 @@ def split_lines(raw: str) -> list[str]:
     return [line.strip() for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
 
 
+def line_problem(number: int, problem: str) -> str:
+    """A problem of one line of a textarea, named by its line number."""
+    return _("Line %(line)d: %(problem)s", line=number, problem=problem)
+
+
 def check_list_items(items: list[str]) -> list[str]:
     """Problems with a list of one-line items (count, length, markup)."""
     problems = []
     if len(items) > LIST_MAX_ITEMS:
-        problems.append(f"At most {LIST_MAX_ITEMS} lines.")
+        problems.append(_("At most %(count)d lines.", count=LIST_MAX_ITEMS))
     for number, item in enumerate(items, start=1):
         if len(item) > TEXT_MAX:
-            problems.append(f"Line {number} is longer than {TEXT_MAX} characters.")
+            problems.append(_("Line %(line)d is longer than %(max)d characters.", line=number, max=TEXT_MAX))
         problem = plain_text_problem(item)
         if problem:
-            problems.append(f"Line {number}: {problem}")
+            problems.append(line_problem(number, problem))
     return problems
 
 
@@ -119,30 +127,32 @@ def parse_criteria(raw: str) -> tuple[list[dict], list[str]]:
     rows, problems = [], []
     lines = split_lines(raw)
     if len(lines) > LIST_MAX_ITEMS:
-        problems.append(f"At most {LIST_MAX_ITEMS} criteria.")
+        problems.append(_("At most %(count)d criteria.", count=LIST_MAX_ITEMS))
     for number, line in enumerate(lines, start=1):
         parts = line.split(None, 2)
         attribute = parts[0]
         operator = parts[1] if len(parts) > 1 else ""
         value = parts[2].strip() if len(parts) > 2 else None
         if not ATTRIBUTE.fullmatch(attribute):
-            problems.append(f"Line {number}: '{attribute[:40]}' is not an attribute name "
-                            "(letters, digits, '_', '.', '-'; starting with a letter).")
+            problems.append(line_problem(number, _("'%(attribute)s' is not an attribute name "
+                                                   "(letters, digits, '_', '.', '-'; starting with a letter).",
+                                                   attribute=attribute[:40])))
             continue
         if operator not in COMPARISON_OPERATORS:
-            problems.append(f"Line {number}: '{operator[:40]}' is not an operator; use one of "
-                            f"{', '.join(COMPARISON_OPERATORS)}." if operator else
-                            f"Line {number}: write `attribute operator value`, e.g. `employees gte 200`.")
+            problem = (_("'%(operator)s' is not an operator; use one of %(operators)s.", operator=operator[:40],
+                         operators=", ".join(COMPARISON_OPERATORS)) if operator
+                       else _("write `attribute operator value`, e.g. `employees gte 200`."))
+            problems.append(line_problem(number, problem))
             continue
         if value is None and operator != "exists":
-            problems.append(f"Line {number}: '{operator}' needs a value after it.")
+            problems.append(line_problem(number, _("'%(operator)s' needs a value after it.", operator=operator)))
             continue
         if value is not None and len(value) > TEXT_MAX:
-            problems.append(f"Line {number}: the value is longer than {TEXT_MAX} characters.")
+            problems.append(line_problem(number, _("the value is longer than %(max)d characters.", max=TEXT_MAX)))
             continue
         problem = plain_text_problem(value)
         if problem:
-            problems.append(f"Line {number}: {problem}")
+            problems.append(line_problem(number, problem))
             continue
         rows.append({"attribute": attribute, "operator": operator, "value": value})
     return rows, problems

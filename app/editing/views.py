@@ -1,5 +1,6 @@
 """The draft's pages: overview, sections, adding entries, live preview and inline checks."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import role_required
@@ -10,9 +11,10 @@ from app.editing.forms import PreviewForm
 from app.editing.queries import find_entry, section_counts
 from app.editing.rendering import refusal
 from app.htmx import block_response, is_htmx, page_or_block
+from app.messages import N_
 from app.versions.services import VersionError, get_open_version, open_draft
 
-NO_DRAFT = "There is no open draft: start one on the Draft page."
+NO_DRAFT = N_("There is no open draft: start one on the Draft page.")
 
 
 @bp.get("/draft")
@@ -38,7 +40,7 @@ def start_draft():
             return render_template("editing/draft.html", version=version, error=str(error), form=form,
                                    counts=section_counts(version) if version else {},
                                    editable=is_editable(version)), 409
-        flash("Started a new draft.", "success")
+        flash(_("Started a new draft."), "success")
     return redirect(url_for("editing.draft"))
 
 
@@ -48,7 +50,7 @@ def section(section_key: str):
     """One section of the draft: its entries in order and a form to add one."""
     section_, version = load_section(section_key)
     if version is None:
-        flash(NO_DRAFT, "info")
+        flash(_(NO_DRAFT), "info")
         return redirect(url_for("editing.draft"))
     return page_or_block("editing/section.html", "section_body", **section_context(section_, version))
 
@@ -59,7 +61,7 @@ def add_entry(section_key: str):
     """Add an entry to a section of the draft."""
     section_, version = load_section(section_key)
     if not is_editable(version):
-        return refusal(NO_DRAFT if version is None else services.IN_REVIEW_MESSAGE, section=section_)
+        return refusal(_(NO_DRAFT if version is None else services.IN_REVIEW_MESSAGE), section=section_)
     form = entry_form(section_, version)
     if form.validate_on_submit():
         try:
@@ -67,7 +69,7 @@ def add_entry(section_key: str):
         except services.EditingError as error:
             attach_error(form, error)
         else:
-            notice = f"Added “{entry.name}”."
+            notice = _("Added “%(name)s”.", name=entry.name)
             if is_htmx():
                 return block_response("editing/section.html", "section_body",
                                       **section_context(section_, version, notice=notice))
@@ -83,13 +85,13 @@ def check_field(section_key: str, field_name: str):
     """Check one field of an entry form as the editor leaves it, with the form that checks it all."""
     section_, version = load_section(section_key)
     if version is None:
-        return refusal(NO_DRAFT, section=section_)
+        return refusal(_(NO_DRAFT), section=section_)
     entry = None
     if request.args.get("entry"):
         entry = find_entry(version, section_.key, request.args["entry"]) or abort(404)
     form = entry_form(section_, version, entry)
     if field_name not in form or field_name in ("revision", "csrf_token"):
-        abort(404, f"There is no field '{field_name[:40]}' in this form.")
+        abort(404, _("There is no field '%(field)s' in this form.", field=field_name[:40]))
     form.validate()
     return page_or_block("editing/check.html", "field", form=form, field=form[field_name], section=section_,
                          entry=entry)

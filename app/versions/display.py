@@ -1,0 +1,23 @@
+"""Field labels as the pages show them, in the reader's language: the base fields' and the registry's.
+
+app.sla.diff keeps its own English labels for the sentences it writes; these are for page headings
+and tables (the conflict view, a deletion's referrers, the diff of two versions).
+"""
+from flask_babel import gettext as _
+
+from app.messages import N_
+from app.sla.sections import SECTIONS
+
+# The fields every entry has, named as the entry form names them.
+BASE_LABELS = {"key": N_("Key"), "name": N_("Name"), "team": N_("Owner team"), "definition": N_("Definition"),
+               "position": N_("Position"), "deprecated": N_("Deprecated"), "superseded_by": N_("Superseded by")}
+
+
+def field_title(section_key: str, name: str) -> str:
+    """The label of a base or registry field, translated; an unknown field's name as words."""
+    if name in BASE_LABELS:
+        return _(BASE_LABELS[name])
+    section = SECTIONS.get(section_key)
+    if section is not None and name in section.field_names:
+        return _(section.field(name).label)
+    return name.replace("_", " ")
