@@ -8,6 +8,7 @@ from app.api.http import IMMUTABLE_MAX_AGE, is_public
 from app.api.openapi_schemas import REF, component_schemas
 from app.sla.scoring import SEMANTICS
 from app.sla.sections import SECTION_KEYS
+from app.sla.translations import LANGUAGES
 from app.urls import base_url
 
 _PROBLEM = {"application/problem+json": {"schema": {"$ref": REF + "Problem"}}}
@@ -20,6 +21,10 @@ _CACHING_HEADERS = {
 _VERSION_QUERY = {"name": "version", "in": "query", "required": False, "schema": {"type": "string"},
                   "description": "A published version number, e.g. 1.2.0. Without it: the current version; "
                                  "with it, the answer is immutable and cached for a year."}
+_LANG_QUERY = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LANGUAGES)},
+               "description": "The entries in this language where translated, else in the document's "
+                              "primary language (`untranslated` names those fields); its own ETag. "
+                              "Without it: the canonical signed bytes."}
 _PATH_PARAMETERS = {
     "version": {"description": "A published (or superseded) version number.", "schema": {"type": "string"}},
     "section": {"description": "A section key.", "schema": {"type": "string", "enum": list(SECTION_KEYS)}},
@@ -75,11 +80,12 @@ OPERATIONS = {
                            "server process remembers which version is current for a short while "
                            "(`ACCORD_CURRENT_TTL`, 1 second by default), so for that long after a publish "
                            "this URL may still answer with the previous version; URLs naming a version "
-                           "never lag.")),
+                           "never lag.", params=[_LANG_QUERY], errors=(400,))),
     "api.versions": ("get", _op("Every published version", "VersionList",
                                 "Published and superseded versions, newest first.", not_found=False)),
     "api.version": ("get", _op("One published version's document", "SlaDocument",
-                               "Immutable: the bytes frozen at publish.")),
+                               "Immutable: the bytes frozen at publish.", params=[_LANG_QUERY],
+                               errors=(400,))),
     "api.section": ("get", _op("One section of a version", "Section", params=[_VERSION_QUERY])),
     "api.term": ("get", _op("One entry of a version, with its section", "Term", params=[_VERSION_QUERY])),
     "api.glossary": ("get", _op("Every term, flat and A–Z", "Glossary", params=[_VERSION_QUERY])),

@@ -10,6 +10,7 @@ from app.markdown import render_markdown_html
 from app.sla.exports import hubspot_export, salesforce_export
 from app.sla.schema import document_schema
 from app.sla.sections import SECTION_LIST, get_section
+from app.sla.translations import LANGUAGES, localize_document
 from app.versions.published import compared, document_for, published_bytes
 
 # JSON derived from immutable bytes, keyed by their SHA-256: safe with many workers and hosts.
@@ -19,7 +20,10 @@ derived = BoundedMemo(256)
 @bp.route("/sla")
 def sla():
     """The current published document, as its frozen bytes."""
+    language = _requested_language()
     version = current_or_404()
+    if language is not None:
+        return _localized_response(version, language, immutable=False)
     return document_response(version.sha256, lambda: published_bytes(version), last_modified=version.published_at)
 
 
@@ -32,9 +36,33 @@ def versions():
 @bp.route("/sla/versions/<version>")
 def version(version: str):
     """One published version's document (immutable)."""
+    language = _requested_language()
     row = published_or_404(version)
+    if language is not None:
+        return _localized_response(row, language, immutable=True)
     return document_response(row.sha256, lambda: published_bytes(row), last_modified=row.published_at,
                              immutable=True)
+
+
+def _requested_language() -> str | None:
+    """The `?lang=` of a document request, or None; a request without a query string (how tools
+    poll) costs one dict lookup here."""
+    if not request.environ.get("QUERY_STRING"):
+        return None
+    language = request.args.get("lang")
+    if language is not None and language not in LANGUAGES:
+        raise ApiError(400, "Bad Request", f"Unknown language '{language[:20]}'. Languages: {', '.join(LANGUAGES)}.")
+    return language
+
+
+def _localized_response(row, language: str, immutable: bool):
+    """The document with its entries in `language` where translated: a view of the canonical bytes
+    with an ETag of its own (their SHA-256 and the language), never the signed document itself."""
+    def build() -> bytes:
+        return derived.get((row.sha256, "lang", language),
+                           lambda: dump_json(localize_document(document_for(row).data, language)))
+    return document_response(f"{row.sha256}-{language}", build, last_modified=row.published_at,
+                             immutable=immutable)
 
 
 def _derived_response(kind: str, arg: str, build):

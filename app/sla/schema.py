@@ -2,6 +2,7 @@
 from app.sla.sections import (
     DEFINITION_MAX, KEY_PATTERN, LIST_MAX_ITEMS, LONGTEXT_MAX, NAME_MAX, SECTION_LIST, TEXT_MAX, Field, Section,
 )
+from app.sla.translations import LANGUAGES, translatable_fields
 from app.versions.semver import VERSION_NUMBER_PATTERN
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -84,13 +85,38 @@ def entry_schema(section: Section) -> dict:
         properties["position"] = {"type": "integer", "description": "Order within the section."}
     for f in section.fields:
         properties[f.name] = field_schema(f)
+    required = list(properties)
+    names = translatable_fields(section)
+    properties["translations"] = translations_schema(section, properties, names)
+    properties["untranslated"] = {
+        "type": "array", "items": {"enum": list(names)}, "minItems": 1, "uniqueItems": True,
+        "description": "Only with `?lang=`: the fields still in the document's primary language."}
     return {
         "title": f"{section.title}: one {section.singular}",
         "description": section.summary,
         "type": "object",
-        "required": list(properties),
+        "required": required,
         "properties": properties,
         "additionalProperties": False,
+    }
+
+
+def translations_schema(section: Section, properties: dict, names: tuple[str, ...]) -> dict:
+    """Optional: the name, definition and prose fields in another language, only those translated."""
+    fields = {}
+    for name in names:
+        schema = {key: value for key, value in properties[name].items() if key != "description"}
+        schema["type"] = "array" if schema["type"] in ("array", ["array", "null"]) else "string"
+        schema["minItems" if schema["type"] == "array" else "minLength"] = 1
+        fields[name] = schema
+    return {
+        "type": "object",
+        "description": "Present only when the entry has translations: by language, the translated "
+                       "fields (a list item by item, as many items as the original).",
+        "propertyNames": {"enum": list(LANGUAGES)},
+        "minProperties": 1,
+        "additionalProperties": {"type": "object", "properties": fields, "minProperties": 1,
+                                 "additionalProperties": False},
     }
 
 
@@ -125,6 +151,11 @@ def document_body_schema(ref_prefix: str = "#/$defs/") -> dict:
             "effective_from": {"type": ["string", "null"], "format": "date"},
             "title": {"type": "string"},
             "approvals": {"type": "array", "items": {"$ref": ref_prefix + "Approval"}},
+            "language": {"enum": list(LANGUAGES),
+                         "description": "The primary language of the entries; absent means en."},
+            "primary_language": {"enum": list(LANGUAGES),
+                                 "description": "Only with `?lang=` (where `language` is the one asked "
+                                                "for): the document's primary language."},
             "sections": {"type": "object", "required": list(sections), "properties": sections,
                          "additionalProperties": False},
         },
