@@ -5,6 +5,7 @@ from flask_login import current_user
 from app.markdown import render_markdown
 from app.models.accounts import role_at_least
 from app.sla.sections import OPERATOR_WORDS, SECTION_LIST, SECTIONS
+from app.versions.language import register_template_helpers as register_language_helpers
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -12,6 +13,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["OPERATOR_WORDS"] = OPERATOR_WORDS  # read by the _entry.html macros
+    register_language_helpers(app)  # entries in the reader's language (app/versions/language.py)
 
     @app.context_processor
     def _globals():

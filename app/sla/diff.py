@@ -2,18 +2,21 @@
 
 major: an entry disappears (removed, its key changed, moved to another section), a field
 disappears or changes type; minor: an entry is added or deprecated, a structured value changes;
-patch: only prose changes (names, definitions, the registry's prose fields).
+patch: only prose changes (names, definitions, the registry's prose fields, and translations of any
+of these, which are prose too).
 """
 import difflib
 
 from markupsafe import Markup, escape
 
 from app.sla.sections import PROSE_BASE_FIELDS, SECTION_KEYS, SECTIONS
+from app.sla.translations import LANGUAGES, translatable_fields
 from app.text import tokens
 
 CHANGE_KINDS = ("patch", "minor", "major")  # in rising order of weight
 BASE_LABELS = {"name": "name", "definition": "definition", "team": "team", "position": "position",
-               "deprecated": "deprecation", "superseded_by": "successor"}
+               "deprecated": "deprecation", "superseded_by": "successor", "translations": "translations"}
+TRANSLATIONS = "translations"  # absent from an entry without any: its appearing or going is no removal
 
 
 def heavier(a: str | None, b: str | None) -> str | None:
@@ -89,6 +92,8 @@ def compare_entries(section_key: str, old: dict, new: dict) -> tuple[dict | None
 def _field_change(section_key: str, old: dict, new: dict, name: str) -> tuple[str | None, str | None]:
     """The change kind of one field, and a breaking-change message when it is major."""
     subject = f"{_singular(section_key)} '{new['key']}'"
+    if name == TRANSLATIONS:
+        return ("patch" if translation_changes(section_key, old.get(name), new.get(name)) else None), None
     if name not in new:
         return "major", f"{subject.capitalize()}: the field '{name}' was removed."
     before, after = old.get(name), new.get(name)
@@ -118,12 +123,25 @@ def _removal_message(section_key: str, entry: dict, added: list, new_homes: dict
 
 def is_prose(section_key: str, field_name: str) -> bool:
     """Whether a change to this field alone makes only a patch version."""
-    if field_name in PROSE_BASE_FIELDS:
+    if field_name in PROSE_BASE_FIELDS or field_name == TRANSLATIONS:
         return True
     section = SECTIONS.get(section_key)
     if section is None or field_name not in section.field_names:
         return False
     return section.field(field_name).is_prose
+
+
+def translation_changes(section_key: str, old: dict | None, new: dict | None) -> list[tuple[str, str, object, object]]:
+    """(language, field, old, new) for each translated field that differs, by language, in field order."""
+    old, new = old or {}, new or {}
+    names = translatable_fields(SECTIONS.get(section_key))
+    rows = []
+    for language in LANGUAGES:
+        before, after = old.get(language) or {}, new.get(language) or {}
+        for name in names:
+            if before.get(name) != after.get(name):
+                rows.append((language, name, before.get(name), after.get(name)))
+    return rows
 
 
 def json_type(value) -> str | None:

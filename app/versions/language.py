@@ -1,11 +1,17 @@
 """The SLA's primary language (an admin setting): the language its entries are written in; the other
 one is the language of their translations (app/sla/translations.py)."""
+from dataclasses import dataclass
+
 from flask import g, has_app_context
 
 from app.audit import record_event
 from app.extensions import db
+from app.i18n import current_language
 from app.models import Setting
-from app.sla.translations import DEFAULT_LANGUAGE, LANGUAGES, other_language
+from app.sla.diff import translation_changes
+from app.sla.translations import (
+    DEFAULT_LANGUAGE, LANGUAGES, document_language, is_blank, localized, other_language,
+)
 
 PRIMARY_LANGUAGE_KEY = "primary_language"
 
@@ -40,3 +46,31 @@ def set_primary_language(language: str, by) -> None:
     record_event("settings.language_changed", user=by, before={"primary_language": before},
                  after={"primary_language": language}, summary=f"Primary language: {language}")
     db.session.flush()
+
+
+# ---- for templates: an entry's prose in the reader's language ----
+
+@dataclass(frozen=True)
+class Shown:
+    """A field's value as a reader sees it: in `language`; `fallback` when that is the primary language
+    because there is no translation into the reader's. Prints as its text."""
+    value: object
+    language: str
+    fallback: bool
+
+    def __str__(self) -> str:
+        return "" if self.value is None else str(self.value)
+
+
+def localized_field(entry: dict, name: str, primary: str | None = None) -> Shown:
+    """`entry|localized('name')`: the field in the reader's language, else in the primary one
+    (`primary`: the document's, see document_language(); without it, the setting's)."""
+    reader = current_language()
+    value, language = localized(entry, name, reader, primary or primary_language())
+    return Shown(value, language, language != reader and not is_blank(value))
+
+
+def register_template_helpers(app) -> None:
+    """The `localized` filter and the globals that read a document's or a diff's languages."""
+    app.jinja_env.filters["localized"] = localized_field
+    app.jinja_env.globals.update(document_language=document_language, translation_changes=translation_changes)
