@@ -48,7 +48,7 @@ def test_structured_fields_read_meaningfully(reader):
 def test_a_deprecated_term_is_marked_and_points_to_its_successor(reader):
     _, html = page(reader, "hot-lead")
     assert '<span class="badge badge-warning">deprecated</span>' in html
-    assert 'use\n    <a href="/terms/mql">Marketing Qualified Lead</a> instead' in html
+    assert 'This term is deprecated: use <a href="/terms/mql">Marketing Qualified Lead</a> instead.' in html
 
 
 def test_back_links_list_every_term_that_points_here(reader):

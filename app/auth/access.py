@@ -5,9 +5,11 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import abort, current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db, login_manager
+from app.messages import N_
 from app.models import User, role_at_least
 
 # "<user id>:<session generation>", and ":<issued at>" (Unix seconds) when signing in issued it.
@@ -46,7 +48,8 @@ def load_user(user_id: str) -> User | None:
 
 login_manager.id_attribute = "session_token"  # what login_user stores: get_id() and when
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to see this page."
+login_manager.login_message = N_("Please sign in to see this page.")
+login_manager.localize_callback = _  # the message is flashed in the reader's language
 login_manager.login_message_category = "info"
 
 
@@ -64,7 +67,7 @@ def role_required(minimum: str):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not has_role(minimum):
-                abort(403, f"This page needs the {minimum} role or higher.")
+                abort(403, _("This page needs the %(role)s role or higher.", role=_(minimum)))
             return view(*args, **kwargs)
         wrapped.required_role = minimum
         return wrapped

@@ -1,5 +1,6 @@
 """The signed-in person's own account: display name and password."""
 from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth import bp
@@ -9,6 +10,7 @@ from app.auth.services import LoginThrottled, change_password, check_current_pas
 from app.auth.views import start_session
 from app.errors import problem
 from app.htmx import is_htmx, redirect_htmx
+from app.messages import N_
 
 # What a user who must choose a new password may still reach.
 OPEN_DURING_RESET = frozenset({"auth.account_password", "auth.logout", "auth.login", "static"})
@@ -21,13 +23,13 @@ def require_new_password():
         return None
     if not (current_user.is_authenticated and current_user.must_change_password):
         return None
-    detail = "Choose a new password first: an admin asked for it."
+    detail = N_("Choose a new password first: an admin asked for it.")  # the API's answer stays English
     if request.path.startswith("/api/"):
         return problem(403, "Forbidden", detail)
     target = url_for("auth.account_password")
     if is_htmx():
         return redirect_htmx(make_response("", 204), target)
-    flash(detail, "info")
+    flash(_(detail), "info")
     return redirect(target)
 
 
@@ -46,7 +48,7 @@ def account_name():
     form = AccountNameForm()
     if form.validate_on_submit():
         rename_account(current_user, form.name.data)
-        flash("Your name is saved.", "success")
+        flash(_("Your name is saved."), "success")
         return redirect(url_for("auth.account"))
     return render_template("account/account.html", name_form=form, password_form=PasswordChangeForm(),
                            preferences_form=preferences_form()), 400
@@ -68,7 +70,7 @@ def account_password():
         else:
             if current_ok:
                 return _password_changed(form.new_password.data)
-            form.current_password.errors.append("This is not your current password.")
+            form.current_password.errors.append(_("This is not your current password."))
             status = 400
     elif request.method == "POST":
         status = 400
@@ -80,5 +82,5 @@ def _password_changed(new_password: str):
     kept_remember_me = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
     change_password(user, new_password, by=user)
     start_session(user, remember=kept_remember_me)
-    flash("Your password is changed; you were signed out everywhere else.", "success")
+    flash(_("Your password is changed; you were signed out everywhere else."), "success")
     return redirect(url_for("auth.account"))

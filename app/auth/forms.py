@@ -2,35 +2,40 @@
 import re
 
 from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation, ValidationError
 
-from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, broken_rule
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-PASSWORD_HINT = f"At least {MIN_LENGTH} characters, and not one of the most common passwords."
+PASSWORD_HINT = _l("At least %(count)s characters, and not one of the most common passwords.", count=MIN_LENGTH)
+REQUIRED_MESSAGE = _l("This field is required.")
 
 
 def no_control_characters(form, field):
     """Refuse control characters first: PostgreSQL cannot even compare text holding a NUL."""
     if isinstance(field.data, str) and CONTROL.search(field.data):
-        raise StopValidation("Control characters are not allowed.")
+        raise StopValidation(_("Control characters are not allowed."))
 
 
 def strong_password(form, field):
     """The password rules of app.auth.passwords, as a field check (the email when the form has one)."""
     email = getattr(getattr(form, "email", None), "data", None) or getattr(form, "account_email", None)
-    problem = password_problem(field.data, email)
-    if problem:
-        raise ValidationError(problem)
+    broken = broken_rule(field.data, email)
+    if broken:
+        message, values = broken
+        raise ValidationError(_(message, **values))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    remember = BooleanField("Remember me for 30 days")
-    submit = SubmitField("Sign in")
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED_MESSAGE),
+                                               Email(_l("Enter a valid email address.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED_MESSAGE), Length(max=MAX_LENGTH)])
+    remember = BooleanField(_l("Remember me for 30 days"))
+    submit = SubmitField(_l("Sign in"))
 
 
 class EmptyForm(FlaskForm):
@@ -44,21 +49,23 @@ def require_button_post() -> None:
 
 
 class AccountNameForm(FlaskForm):
-    name = StringField("Name", validators=[no_control_characters, DataRequired(), Length(max=100)])
-    submit = SubmitField("Save name")
+    name = StringField(_l("Name"), validators=[no_control_characters, DataRequired(REQUIRED_MESSAGE),
+                                               Length(max=100)])
+    submit = SubmitField(_l("Save name"))
 
     def validate_name(self, field):
         if not field.data.strip():
-            raise ValidationError("This field is required.")
+            raise ValidationError(str(REQUIRED_MESSAGE))
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    new_password = PasswordField("New password", validators=[DataRequired(), strong_password],
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED_MESSAGE),
+                                                                         Length(max=MAX_LENGTH)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED_MESSAGE), strong_password],
                                  description=PASSWORD_HINT)
-    confirm = PasswordField("New password again", validators=[
-        DataRequired(), EqualTo("new_password", message="The two new passwords differ.")])
-    submit = SubmitField("Change password")
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(REQUIRED_MESSAGE), EqualTo("new_password", message=_l("The two new passwords differ."))])
+    submit = SubmitField(_l("Change password"))
 
     def __init__(self, *args, account_email: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,6 @@
 """Authentication rules: checking credentials, changing passwords, forcing a reset."""
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.audit import record_event
@@ -10,21 +12,24 @@ from app.models.accounts import verify_password
 
 
 class LoginRefused(Exception):
-    """Sign-in refused, with a message the person can act on."""
+    """Sign-in refused, with a message the person can act on (in their language: only pages sign in)."""
 
 
 class LoginThrottled(LoginRefused):
     """Too many recent failures for this account at this address, or for this address."""
 
     def __init__(self, retry_after: int):
-        super().__init__(f"Too many failed sign-ins. Please wait {_duration(retry_after)} before trying again.")
+        super().__init__(_wait_message(retry_after))
         self.retry_after = retry_after
 
 
-def _duration(seconds: int) -> str:
+def _wait_message(seconds: int) -> str:
+    """How long to wait, in seconds up to a minute and a half, else in whole minutes."""
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    return f"{-(-seconds // 60)} minutes"
+        return ngettext("Too many failed sign-ins. Please wait %(num)d second before trying again.",
+                        "Too many failed sign-ins. Please wait %(num)d seconds before trying again.", seconds)
+    return ngettext("Too many failed sign-ins. Please wait %(num)d minute before trying again.",
+                    "Too many failed sign-ins. Please wait %(num)d minutes before trying again.", -(-seconds // 60))
 
 
 def normalise_email(email: str) -> str:
@@ -47,10 +52,10 @@ def authenticate(email: str, password: str, address: str) -> User:
         raise LoginThrottled(refused.retry_after) from refused
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
-        raise LoginRefused("Wrong email or password.")
+        raise LoginRefused(_("Wrong email or password."))
     throttle.settle_success(claim)
     if not user.active:
-        raise LoginRefused("This account has been deactivated. Ask an admin to reactivate it.")
+        raise LoginRefused(_("This account has been deactivated. Ask an admin to reactivate it."))
     return user
 
 

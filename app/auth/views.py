@@ -1,5 +1,6 @@
 """Sign-in and sign-out pages."""
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp
@@ -33,7 +34,7 @@ def login():
             status = 401
         else:
             start_session(user, remember=form.remember.data)
-            flash(f"Welcome, {user.name}.", "success")
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
@@ -50,6 +51,6 @@ def logout():
         sign_out_everywhere(current_user._get_current_object())
         session.clear()
         logout_user()
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html", form=form)

@@ -8,16 +8,33 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from app.cache import BoundedMemo
+from app.messages import N_
 from app.versions.published import VersionRef, document_for, published_versions
-from app.sla.diff import compare_entries, field_label, format_value, is_prose, value_diff_html, word_diff_html
+from app.sla.diff import compare_entries, format_value, is_prose, value_diff_html, word_diff_html
+from app.sla.sections import SECTIONS
 
 CACHE_SIZE = 512
+# Every entry's own fields, as pages name them; the registry names the others.
+BASE_FIELD_TITLES = {"name": N_("Name"), "definition": N_("Definition"), "team": N_("Team"),
+                     "position": N_("Position"), "deprecated": N_("Deprecation"),
+                     "superseded_by": N_("Successor"), "section": N_("Section")}
+
+
+def field_title(section_key: str, name: str) -> str:
+    """A field's label as the catalogue knows it: histories are cached for every reader, so pages
+    translate it when they show it."""
+    if name in BASE_FIELD_TITLES:
+        return BASE_FIELD_TITLES[name]
+    section = SECTIONS.get(section_key)
+    if section is None or name not in section.field_names:
+        return name.replace("_", " ")
+    return section.field(name).label
 
 
 @dataclass(frozen=True)
 class FieldChange:
     name: str
-    label: str
+    label: str  # a msgid: see field_title
     old: str
     new: str
     diff_html: Markup
@@ -79,7 +96,7 @@ def _event(version, previous_version, old_section, old, section, new, seen) -> H
     fields = [_field_change(section, name, change["old"], change["new"])
               for name, change in (item["fields"].items() if item else [])]
     if moved:
-        fields.insert(0, FieldChange("section", "section", old_section, section,
+        fields.insert(0, FieldChange("section", field_title(section, "section"), old_section, section,
                                      value_diff_html(old_section, section)))
     change = "deprecated" if new.get("deprecated") and not old.get("deprecated") else "changed"
     return HistoryEvent(version, previous_version, change, new, tuple(fields))
@@ -90,4 +107,4 @@ def _field_change(section: str, name: str, old, new) -> FieldChange:
         diff = word_diff_html(old or "", new or "")
     else:
         diff = value_diff_html(old, new)
-    return FieldChange(name, field_label(section, name), format_value(old), format_value(new), diff)
+    return FieldChange(name, field_title(section, name), format_value(old), format_value(new), diff)

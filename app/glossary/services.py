@@ -4,11 +4,13 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from flask import url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, select
 
 from app.cache import BoundedMemo
 from app.extensions import db
+from app.glossary.history import field_title
 from app.glossary.index import ensure_search_index, index_fact
 from app.glossary.models import GlossaryTerm
 from app.glossary.search import SearchHit, search_terms
@@ -16,7 +18,6 @@ from app.markdown import render_markdown_html
 from app.models import Team
 from app.versions.published import PublishedDocument, current_version_ref, document_for
 from app.sla.autolink import LinkTarget, TermLinker
-from app.sla.diff import field_label
 from app.sla.schema import TEAM, TEAM_PATTERN
 from app.sla.sections import SECTIONS
 from app.text import LATIN_LETTERS, OTHER_GROUP, THAI_LETTERS
@@ -118,7 +119,11 @@ class Backlink:
 
     @property
     def via_label(self) -> str:
-        return "replaced by this term" if self.via == "superseded_by" else f"its {field_label(self.section, self.via)}"
+        """How the other term points here, in the reader's language (asked at display: terms are cached)."""
+        if self.via == "superseded_by":
+            return _("replaced by this term")
+        label = _(field_title(self.section, self.via))
+        return _("its %(field)s", field=label if label.isupper() else label.lower())
 
 
 @dataclass

@@ -3,6 +3,7 @@
 Like every reading page they need a signed-in user of any role: the portal is internal.
 """
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 
 from app.auth.access import role_required
 from app.glossary import bp
@@ -30,6 +31,6 @@ def term(key: str):
     if view is None:
         history = term_history(key) if ever_published(key) else []
         if not history:
-            abort(404, f"There is no term '{key[:64]}' in the current agreement.")
+            abort(404, _("There is no term “%(key)s” in the current agreement.", key=key[:64]))
         return render_template("glossary/removed.html", key=key, history=history), 404
     return render_template("glossary/term.html", term=view, history=term_history(key))

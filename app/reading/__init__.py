@@ -1,9 +1,15 @@
 """Reading the agreement: home, print, acknowledgements."""
 from flask import Blueprint, current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 bp = Blueprint("reading", __name__)
+
+# How pages name a version's kind and an entry's change; the values stored and sent stay English.
+CHANGE_WORDS = {"major": _l("major"), "minor": _l("minor"), "patch": _l("patch"), "new": _l("new"),
+                "added": _l("added"), "changed": _l("changed"), "removed": _l("removed"),
+                "deprecated": _l("deprecated"), "restored": _l("restored")}
 
 
 def acknowledgement_prompt():
@@ -18,6 +24,13 @@ def acknowledgement_prompt():
         current_app.logger.exception("Could not read the acknowledgement status")
         return None
     return status if status is not None and not status.up_to_date else None
+
+
+@bp.app_template_filter("change_word")
+def change_word(kind: str | None) -> str:
+    """A change kind in the reader's language (an unknown one as it is)."""
+    word = CHANGE_WORDS.get(kind or "new")
+    return str(word) if word is not None else kind
 
 
 @bp.app_context_processor

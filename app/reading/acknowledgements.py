@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.messages import N_
 from app.models import Acknowledgement, User, Version
 from app.models.content import FROZEN_STATES
 from app.transactions import savepoint
@@ -18,7 +19,7 @@ from app.versions.published import VersionRef, current_version_ref, find_publish
 
 
 class AcknowledgementError(ValueError):
-    """An acknowledgement that cannot be recorded, with a readable reason."""
+    """An acknowledgement that cannot be recorded, with a readable reason (a msgid: the page translates it)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def acknowledge_version(user: User, number: str | None) -> tuple[Acknowledgement
     """Record that `user` has read the published version `number`, once; True when newly recorded."""
     version = find_published(number)
     if version is None:
-        raise AcknowledgementError("There is no published version with that number.")
+        raise AcknowledgementError(N_("There is no published version with that number."))
     version_id = version.id
     existing = _find(user.id, version_id)
     if existing is not None:

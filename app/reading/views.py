@@ -4,6 +4,7 @@ Reading pages need a signed-in user of any role (the portal is internal); reader
 see published versions, the open one is shown to editors and above.
 """
 from flask import abort, flash, make_response, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import has_role, role_required
@@ -34,8 +35,8 @@ def print_agreement():
     """The whole signed agreement as a printable page (?version= for another published version)."""
     agreement = agreement_for(request.args.get("version"))
     if agreement is None:
-        abort(404, "There is no published version with that number." if request.args.get("version")
-              else "No version of the agreement has been published yet.")
+        abort(404, _("There is no published version with that number.") if request.args.get("version")
+              else _("No version of the agreement has been published yet."))
     return render_template("reading/print.html", agreement=agreement)
 
 
@@ -45,7 +46,7 @@ def print_markdown():
     """The same agreement as a Markdown download."""
     agreement = agreement_for(request.args.get("version"))
     if agreement is None:
-        abort(404, "There is no published version with that number.")
+        abort(404, _("There is no published version with that number."))
     response = make_response(agreement_markdown(agreement))
     response.mimetype = "text/markdown"
     response.headers["Content-Type"] = "text/markdown; charset=utf-8"
@@ -60,12 +61,12 @@ def acknowledge():
     """Confirm "I have read version X.Y.Z" (recorded once per person and version)."""
     form = AcknowledgeForm()
     if not form.validate_on_submit():
-        abort(400, "Which version you read was missing: reload the page and try again.")
+        abort(400, _("Which version you read was missing: reload the page and try again."))
     try:
-        _, created = acknowledge_version(current_user, form.version.data)
+        created = acknowledge_version(current_user, form.version.data)[1]
     except AcknowledgementError as error:
-        flash(str(error), "error")
+        flash(_(str(error)), "error")
     else:
-        flash(f"Thank you: you have confirmed reading version {form.version.data}." if created
-              else f"You had already confirmed reading version {form.version.data}.", "success")
+        flash(_("Thank you: you have confirmed reading version %(version)s.", version=form.version.data) if created
+              else _("You had already confirmed reading version %(version)s.", version=form.version.data), "success")
     return redirect(safe_next(form.next.data))
