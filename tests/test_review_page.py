@@ -44,7 +44,7 @@ def test_the_version_under_review_opens_on_its_diff(app, people, in_review):
     assert "compared with\nversion 1.0.0" in html or "version 1.0.0, the agreement in force" in html
     section = html.split('id="diff-lifecycle_stages"', 1)[1].split("</section>", 1)[0]
     assert "Marketing Qualified Lead" in section and "<code>mql</code>" in section
-    assert "score threshold" in section
+    assert "Score threshold" in section
     assert "<del>50</del>" in section and "<ins>60</ins>" in section
     assert 'id="diff-terms"' not in html, "unchanged sections are not shown"
 
@@ -56,7 +56,7 @@ def test_word_level_highlighting_of_changed_prose(app, people, draft):
     html = text(client_for(app, people["editor"]).get("/review"))
     section = html.split('id="diff-terms"', 1)[1].split("</section>", 1)[0]
     assert "A company that<ins> closely</ins> matches the ICP." in section
-    assert "<del>" not in section.split("definition", 1)[1].split("</td>", 1)[0]
+    assert "<del>" not in section.split("Definition", 1)[1].split("</td>", 1)[0]
 
 
 def test_added_and_removed_entries_and_breaking_changes(app, people, draft):

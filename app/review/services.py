@@ -3,6 +3,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit import record_event
@@ -31,8 +32,8 @@ class TooManyComments(ReviewError):
     """The author posted COMMENTS_PER_MINUTE comments in the last minute (429)."""
 
     def __init__(self, retry_after: int):
-        super().__init__(f"You have posted {COMMENTS_PER_MINUTE} comments in the last minute: wait "
-                         f"{retry_after} seconds, then post this one again.")
+        super().__init__(_("You have posted %(count)d comments in the last minute: wait %(seconds)d seconds, "
+                           "then post this one again.", count=COMMENTS_PER_MINUTE, seconds=retry_after))
         self.retry_after = retry_after
 
 
@@ -52,15 +53,16 @@ def add_comment(version: Version, by, body: str, entry_key: str | None = None) -
     body = (body or "").replace("\x00", "").strip()
     entry_key = (entry_key or "").strip() or None
     if by is None or not by.has_role("editor"):
-        raise ReviewError("Only editors, approvers and admins may comment.")
+        raise ReviewError(_("Only editors, approvers and admins may comment."))
     if version.is_frozen:
-        raise ReviewError(f"Version {version.number} is published: its discussion is closed.")
+        raise ReviewError(_("Version %(number)s is published: its discussion is closed.", number=version.number))
     if not body:
-        raise ReviewError("Write a comment first.")
+        raise ReviewError(_("Write a comment first."))
     if len(body) > COMMENT_MAX:
-        raise ReviewError(f"A comment has at most {COMMENT_MAX:,} characters; this one has {len(body):,}.")
+        raise ReviewError(_("A comment has at most %(max)s characters; this one has %(length)s.",
+                            max=format(COMMENT_MAX, ","), length=format(len(body), ",")))
     if entry_key and entry_key not in entry_keys(version):
-        raise ReviewError(f"There is no entry '{entry_key[:64]}' in this version.")
+        raise ReviewError(_("There is no entry '%(key)s' in this version.", key=entry_key[:64]))
     refuse_if_too_many_comments(by)
     comment = Comment(version_id=version.id, entry_key=entry_key, author_id=by.id, body=body)
     db.session.add(comment)
@@ -75,7 +77,7 @@ def add_comment(version: Version, by, body: str, entry_key: str | None = None) -
 def approve_as_seen(version: Version, by, seen_hash: str) -> Version:
     """Approve the version, unless its content changed since the approver's page showed it."""
     if version.state == VersionState.IN_REVIEW.value and seen_hash != content_hash(version, sections_of(version)):
-        raise VersionError("The version changed since you opened it: review the changes again, then approve.")
+        raise VersionError(_("The version changed since you opened it: review the changes again, then approve."))
     return approve_version(version, by)
 
 

@@ -1,5 +1,6 @@
 """The review page: the open version's diff, its sign-off panel and its discussion."""
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import role_required
@@ -13,19 +14,19 @@ from app.review.forms import ApproveForm, CommentForm, SendBackForm
 from app.htmx import page_or_block
 from app.review.services import (ReviewError, TooManyComments, add_comment, approve_as_seen, comments_by_entry,
                                  discussion_page, may_sign, numbering, review_diff, signatures)
-from app.sla.diff import field_label, value_diff_html
 from app.sla.document import content_hash
 from app.versions.errors import VersionError
 from app.versions.policy import SEND_BACK_REFUSAL, SignOffForbidden, may_send_back
 from app.versions.queries import sections_of
 from app.versions.services import get_current_version, get_open_version, send_back_version, submit_version
+from app.versions.views import DIFF_HELPERS
 
 TEMPLATE = "review/review.html"
 
 
 def _get_version(version_id: int) -> Version:
     """The version, or 404 (ids beyond the database's integers are refused by the `int` converter)."""
-    return db.session.get(Version, version_id) or abort(404, "No such version.")
+    return db.session.get(Version, version_id) or abort(404, _("No such version."))
 
 
 def panel_context(version: Version, send_back_form=None, **extra) -> dict:
@@ -53,7 +54,7 @@ def page_context(version: Version | None, comment_form=None, before: int | None 
         diff = review_diff(version)
         context |= {"diff": diff, "numbering": numbering(version, diff),
                     "entry_comments": comments_by_entry(context["comments"]),
-                    "diff_helpers": {"value_diff": value_diff_html, "field_label": field_label}}
+                    "diff_helpers": DIFF_HELPERS}
     return context
 
 
@@ -62,6 +63,11 @@ def page_context(version: Version | None, comment_form=None, before: int | None 
 def review():
     """The version under review (or the open draft), opening on its diff against the current one."""
     return page_or_block(TEMPLATE, "content", **page_context(get_open_version()))
+
+
+def errors_of(field) -> str:
+    """A field's refusals as one text (WTForms keeps messages that are translated when shown)."""
+    return " ".join(str(error) for error in field.errors)
 
 
 def _panel(version: Version, notice: str | None = None, error: str | None = None,
@@ -80,12 +86,12 @@ def submit(version_id: int):
     """Submit the draft for review."""
     version = _get_version(version_id)
     if not EmptyForm().validate_on_submit():
-        return _panel(version, error="The form expired: reload the page and try again.", status=422)
+        return _panel(version, error=_("The form expired: reload the page and try again."), status=422)
     try:
         submit_version(version, by=current_user)
     except VersionError as error:
         return _panel(version, error=str(error), status=409)
-    return _panel(version, notice="Submitted for review: the approvers have been asked to sign.")
+    return _panel(version, notice=_("Submitted for review: the approvers have been asked to sign."))
 
 
 @bp.route("/review/<int:version_id>/approve", methods=["POST"])
@@ -95,15 +101,16 @@ def approve(version_id: int):
     version = _get_version(version_id)
     form = ApproveForm()
     if not form.validate_on_submit():
-        return _panel(version, error=" ".join(form.content_hash.errors) or "Reload the page and try again.",
+        return _panel(version, error=errors_of(form.content_hash) or _("Reload the page and try again."),
                       status=422)
     try:
         version = approve_as_seen(version, current_user, form.content_hash.data)
     except VersionError as error:
         return _panel(version, error=str(error), status=409)
-    notice = f"Approved for {current_user.team.name}."
+    notice = _("Approved for %(team)s.", team=current_user.team.name)
     if version.state == VersionState.PUBLISHED.value:
-        notice += f" Every required team has signed: published as {version.number}."
+        notice = _("Approved for %(team)s. Every required team has signed: published as %(number)s.",
+                   team=current_user.team.name, number=version.number)
     return _panel(version, notice=notice)
 
 
@@ -115,9 +122,9 @@ def send_back(version_id: int):
     form = SendBackForm()
     try:
         if not may_send_back(current_user):  # before the form: a refusal does not depend on the reason
-            raise SignOffForbidden(SEND_BACK_REFUSAL)
+            raise SignOffForbidden(_(SEND_BACK_REFUSAL))
         if not form.validate_on_submit():
-            return _panel(version, error=" ".join(form.reason.errors), status=422, send_back_form=form)
+            return _panel(version, error=errors_of(form.reason), status=422, send_back_form=form)
         send_back_version(version, by=current_user, reason=form.reason.data)
     except SignOffForbidden as error:
         if is_htmx():
@@ -125,7 +132,7 @@ def send_back(version_id: int):
         abort(403, str(error))
     except VersionError as error:
         return _panel(version, error=str(error), status=409, send_back_form=form)
-    return _panel(version, notice="Sent back to draft. The editors have been told why.")
+    return _panel(version, notice=_("Sent back to draft. The editors have been told why."))
 
 
 @bp.route("/review/<int:version_id>/comments", methods=["POST"])
@@ -148,10 +155,10 @@ def comment(version_id: int):
         response = page_or_block(TEMPLATE, "discussion", status=200 if posted else status,
                                  **discussion_context(version, None if posted else form))
     elif posted:
-        flash("Comment posted.", "success")
+        flash(_("Comment posted."), "success")
         return redirect(url_for("review.review", _anchor="discussion"))
     elif version.id != getattr(get_open_version(), "id", None):
-        flash(" ".join(form.form_errors) or "This version's discussion is closed.", "error")
+        flash(" ".join(form.form_errors) or _("This version's discussion is closed."), "error")
         return redirect(url_for("review.review"))
     else:
         response = page_or_block(TEMPLATE, "content", status=status, **page_context(version, form))

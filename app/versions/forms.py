@@ -1,15 +1,18 @@
 """The compare form: two versions, picked from those the reader may see."""
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import DataRequired, ValidationError
+
+from app.versions.display import state_label
 
 
 class KnownVersion:
     """The value must be one of the form's choices; its message names the missing version."""
 
     def __call__(self, form, field):
-        if field.data and field.data not in {value for value, _ in field.choices}:
-            raise ValidationError(f"There is no version '{field.data[:40]}' to compare.")
+        if field.data and field.data not in {value for value, _text in field.choices}:
+            raise ValidationError(_("There is no version '%(version)s' to compare.", version=field.data[:40]))
 
 
 class _CompareFields(FlaskForm):
@@ -30,16 +33,16 @@ class _CompareFields(FlaskForm):
 
 def _label(version) -> str:
     if version.number:
-        return f"{version.number} ({version.state.replace('_', ' ')})"
-    return f"the open version ({version.label})"
+        return f"{version.number} ({state_label(version.state)})"
+    return _("the open version (%(state)s)", state=state_label(version.state))
 
 
-def _select(label: str, missing: str) -> SelectField:
+def _select(label, missing) -> SelectField:
     return SelectField(label, validate_choice=False, validators=[DataRequired(message=missing), KnownVersion()])
 
 
 # `from` is a Python keyword, and the URL's parameter name (a contract): build the class by name.
 CompareForm = type("CompareForm", (_CompareFields,), {
-    "from": _select("From", "Choose the version to compare from."),
-    "to": _select("To", "Choose the version to compare with."),
+    "from": _select(_l("From"), _l("Choose the version to compare from.")),
+    "to": _select(_l("To"), _l("Choose the version to compare with.")),
 })

@@ -1,13 +1,15 @@
 """The approval policy: which teams must sign, and whether approvers may sign their own edits."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit import record_event
 from app.extensions import db
+from app.messages import N_
 from app.models import Setting, Team
 from app.versions.errors import VersionError
 
 SELF_APPROVAL_KEY = "allow_self_approval"
-SEND_BACK_REFUSAL = "Only approvers of a team that must sign, or admins, can send a version back."
+SEND_BACK_REFUSAL = N_("Only approvers of a team that must sign, or admins, can send a version back.")
 
 
 class SignOffForbidden(VersionError):
@@ -39,11 +41,11 @@ def set_policy(team_slugs: list[str], allow_self_approval: bool, by) -> None:
     """Name the teams that must sign and the self-approval rule; refuses an empty team list."""
     wanted = sorted({slug.strip() for slug in team_slugs if slug and slug.strip()})
     if not wanted:
-        raise VersionError("At least one team must approve each version.")
+        raise VersionError(_("At least one team must approve each version."))
     teams = {team.slug: team for team in db.session.scalars(select(Team))}
     unknown = [slug for slug in wanted if slug not in teams]
     if unknown:
-        raise VersionError(f"Unknown team: {', '.join(unknown)}.")
+        raise VersionError(_("Unknown team: %(teams)s.", teams=", ".join(unknown)))
     before = {"teams": required_teams(), "allow_self_approval": self_approval_allowed()}
     for slug, team in teams.items():
         team.required_for_approval = slug in wanted

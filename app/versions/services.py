@@ -7,12 +7,14 @@ acting on the same version at once are served one after the other.
 from contextlib import contextmanager
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import signals
 from app.audit import record_event
 from app.extensions import db
+from app.messages import N_
 from app.models import Approval, Entry, Version, VersionState
 from app.models.base import utcnow
 from app.sla.diff import change_reasons, compare_documents
@@ -32,7 +34,14 @@ from app.versions.queries import (  # noqa: F401  (part of this module's interfa
 DRAFT, IN_REVIEW = VersionState.DRAFT.value, VersionState.IN_REVIEW.value
 PUBLISHED, SUPERSEDED = VersionState.PUBLISHED.value, VersionState.SUPERSEDED.value
 REASON_MAX = 2_000
-STATE_NAMES = {DRAFT: "a draft", IN_REVIEW: "under review", PUBLISHED: "published", SUPERSEDED: "superseded"}
+# How a state reads after "this version is": translated where a refusal names it.
+STATE_NAMES = {DRAFT: N_("a draft"), IN_REVIEW: N_("under review"), PUBLISHED: N_("published"),
+               SUPERSEDED: N_("superseded")}
+
+
+def state_name(version: Version) -> str:
+    """The version's state as a refusal names it ("this one is …"), in the reader's language."""
+    return _(STATE_NAMES[version.state])
 
 
 @contextmanager
@@ -43,7 +52,8 @@ def _one_transaction():
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
-        raise VersionError("Someone else changed this version at the same moment: reload and try again.") from error
+        raise VersionError(
+            _("Someone else changed this version at the same moment: reload and try again.")) from error
     except BaseException:
         db.session.rollback()
         raise
@@ -69,13 +79,13 @@ def _require_role(by, minimum: str, message: str) -> None:
 def open_draft(by=None) -> Version:
     """Start the next version as a draft, copying the current published version's entries."""
     if by is not None:
-        _require_role(by, "editor", "Only editors can open a draft.")
+        _require_role(by, "editor", _("Only editors can open a draft."))
     with _one_transaction():
         current = get_current_version()
         if current is not None:
             current = lock_version(current)
         if get_open_version() is not None:
-            raise VersionError("A version is already open: finish or send back that one first.")
+            raise VersionError(_("A version is already open: finish or send back that one first."))
         draft = add_draft(current, by)
     return draft
 
@@ -139,17 +149,17 @@ def draft_outlook(version: Version) -> dict:
 
 
 def _refuse_if_unchanged(version: Version) -> None:
-    number, change, _ = next_number(version)
+    number, change = next_number(version)[:2]
     if not version.entries:
-        raise VersionError("This draft is empty: add at least one entry first.")
+        raise VersionError(_("This draft is empty: add at least one entry first."))
     if change is None:
-        raise VersionError(f"This draft changes nothing: it is the same as version {number}. "
-                           "Edit at least one entry before submitting it.")
+        raise VersionError(_("This draft changes nothing: it is the same as version %(number)s. "
+                             "Edit at least one entry before submitting it.", number=number))
 
 
 def submit_version(version: Version, by) -> Version:
     """Send the draft for review by the teams that must sign it."""
-    _require_role(by, "editor", "Only editors can submit a version for review.")
+    _require_role(by, "editor", _("Only editors can submit a version for review."))
     with _one_transaction():
         version = lock_version(version)
         mark_submitted(version, by)
@@ -160,9 +170,10 @@ def submit_version(version: Version, by) -> Version:
 def mark_submitted(version: Version, by) -> None:
     """Move a draft that changes something to review, inside the caller's transaction."""
     if version.state != DRAFT:
-        raise VersionError(f"Only a draft can be submitted; this version is {STATE_NAMES[version.state]}.")
+        raise VersionError(_("Only a draft can be submitted; this version is %(state)s.",
+                             state=state_name(version)))
     _refuse_if_unchanged(version)
-    number, change, _ = next_number(version)
+    number, change = next_number(version)[:2]
     version.state, version.submitted_at, version.sent_back_reason = IN_REVIEW, utcnow(), None
     record_event("version.submitted", user=by, version=version,
                  summary=f"Submitted the draft for review (it will be {number}, a {change} change)")
@@ -171,16 +182,18 @@ def mark_submitted(version: Version, by) -> None:
 def send_back_version(version: Version, by, reason: str) -> Version:
     """Return the version under review to draft with a reason; approvals given so far are dropped."""
     if not may_send_back(by):
-        raise SignOffForbidden(SEND_BACK_REFUSAL)
+        raise SignOffForbidden(_(SEND_BACK_REFUSAL))
     reason = (reason or "").replace("\x00", "").strip()
     if not reason:
-        raise VersionError("Say why the version goes back: a reason is required.")
+        raise VersionError(_("Say why the version goes back: a reason is required."))
     if len(reason) > REASON_MAX:
-        raise VersionError(f"A reason has at most {REASON_MAX:,} characters; this one has {len(reason):,}.")
+        raise VersionError(_("A reason has at most %(max)s characters; this one has %(length)s.",
+                             max=format(REASON_MAX, ","), length=format(len(reason), ",")))
     with _one_transaction():
         version = lock_version(version)
         if version.state != IN_REVIEW:
-            raise VersionError(f"Only a version under review can be sent back; this one is {STATE_NAMES[version.state]}.")
+            raise VersionError(_("Only a version under review can be sent back; this one is %(state)s.",
+                                 state=state_name(version)))
         dropped = approvals_of(version)
         for approval in dropped:
             db.session.delete(approval)
@@ -200,25 +213,26 @@ def missing_teams(version: Version) -> list[str]:
 def approval_refusal(version: Version, by) -> str | None:
     """Why `by` may not approve this version now, or None when they may."""
     if by is None or not by.has_role("approver"):
-        return "Only approvers can approve a version."
+        return _("Only approvers can approve a version.")
     if version.state != IN_REVIEW:
-        return f"Only a version under review can be approved; this one is {STATE_NAMES[version.state]}."
+        return _("Only a version under review can be approved; this one is %(state)s.", state=state_name(version))
     team, required = by.team.slug, required_teams()
     if team not in required:
-        return (f"The {team} team does not sign versions: the approval policy asks for "
-                f"{', '.join(required) or 'no team'}.")
+        return _("The %(team)s team does not sign versions: the approval policy asks for %(teams)s.",
+                 team=team, teams=", ".join(required) or _("no team"))
     for approval in approvals_of(version):
         if approval.user_id == by.id:
             if approval.team == team:
-                return "You have already approved this version."
+                return _("You have already approved this version.")
             # One person, one signature: the teams' approvals must come from different people.
-            return (f"You already signed this version for the {approval.team} team: another approver "
-                    f"of the {team} team must sign it.")
+            return _("You already signed this version for the %(signed)s team: another approver "
+                     "of the %(team)s team must sign it.", signed=approval.team, team=team)
         if approval.team == team:
-            return f"The {team} team has already approved this version ({approval.user.name})."
+            return _("The %(team)s team has already approved this version (%(name)s).",
+                     team=team, name=approval.user.name)
     if by.id in editor_ids(version) and not self_approval_allowed():
-        return (f"You edited this version, so another approver of the {team} team must sign it: "
-                "the approval policy does not allow approving your own edits.")
+        return _("You edited this version, so another approver of the %(team)s team must sign it: "
+                 "the approval policy does not allow approving your own edits.", team=team)
     return None
 
 
@@ -254,10 +268,11 @@ def publish_version(version: Version, by=None) -> Version:
     with _one_transaction():
         version = lock_version(version)
         if version.state != IN_REVIEW:
-            raise VersionError(f"Only a version under review can be published; this one is {STATE_NAMES[version.state]}.")
+            raise VersionError(_("Only a version under review can be published; this one is %(state)s.",
+                                 state=state_name(version)))
         missing = missing_teams(version)
         if missing:
-            raise VersionError(f"Still waiting for the approval of: {', '.join(missing)}.")
+            raise VersionError(_("Still waiting for the approval of: %(teams)s.", teams=", ".join(missing)))
         freeze_and_publish(version, by)
     send_after_commit(signals.version_published_committed, version, by=by)
     return version
@@ -272,12 +287,13 @@ def freeze_and_publish(version: Version, by=None, sections: dict | None = None) 
     approvals, digest = approvals_of(version), sha256_hex(sections_bytes)  # content_hash, serialised once
     stale = [a.team for a in approvals if a.content_hash != digest]
     if stale:
-        raise VersionError(f"The content changed after {', '.join(stale)} approved it: send it back.")
+        raise VersionError(_("The content changed after %(teams)s approved it: send it back.",
+                             teams=", ".join(stale)))
     previous = get_current_version()
     language = stated_language(primary_language(), sections)  # read before the version row changes
     number, change, breaking = _numbering(pending_diff(version, sections, previous))
     if change is None:
-        raise VersionError(f"This version changes nothing: it is the same as version {number}.")
+        raise VersionError(_("This version changes nothing: it is the same as version %(number)s.", number=number))
     now = utcnow()
     if previous is not None:
         previous.state, previous.superseded_at = SUPERSEDED, now

@@ -1,17 +1,19 @@
 """Version pages: every version, one version whole, and the comparison of any two."""
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 
 from app.auth.access import has_role, role_required
 from app.htmx import is_htmx
 from app.htmx import page_or_block
-from app.sla.diff import compare_documents, field_label, value_diff_html
+from app.sla.diff import compare_documents, value_diff_html
 from app.versions import bp
+from app.versions.display import field_title
 from app.versions.forms import CompareForm
 from app.versions.published import compared
 from app.versions.queries import OPEN_REF, approvals_by_version, approvals_of, find_version, list_versions
 from app.versions.services import document_of, draft_outlook, missing_teams
 
-DIFF_HELPERS = {"value_diff": value_diff_html, "field_label": field_label}
+DIFF_HELPERS = {"value_diff": value_diff_html, "field_label": field_title}
 
 
 @bp.route("/versions")
@@ -50,7 +52,7 @@ def compare():
         return page_or_block("versions/compare.html", "result", **context)  # fewer than two versions
     if not form.validate():
         errors = form["from"].errors + form["to"].errors
-        context["error"] = " ".join(dict.fromkeys(errors))
+        context["error"] = " ".join(dict.fromkeys(str(error) for error in errors))
         # htmx swaps a refused form's answer when it is a 422 (static/js/accord.js)
         status = 422 if is_htmx() else (400 if form.missing() else 404)
         return page_or_block("versions/compare.html", "result", status=status, **context)
@@ -71,12 +73,12 @@ def _find_or_abort(ref: str):
     """The version a URL names; the open one only for editors."""
     ref = ref.strip()
     if ref == OPEN_REF and not has_role("editor"):
-        abort(403, "Only editors can see the open version before it is published.")
+        abort(403, _("Only editors can see the open version before it is published."))
     found = find_version(ref, include_open=True)
     if found is None:
         if ref == OPEN_REF:
-            abort(404, "No version is open right now.")
-        abort(404, f"There is no version '{ref[:40]}'.")
+            abort(404, _("No version is open right now."))
+        abort(404, _("There is no version '%(version)s'.", version=ref[:40]))
     return found
 
 
