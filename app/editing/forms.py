@@ -16,8 +16,8 @@ from app.sla.sections import (
     DEFINITION_MAX, ENTRY_BASE_FIELDS, KEY_PATTERN, LIST_MAX_ITEMS, NAME_MAX, SECTIONS, Field, Section,
 )
 
-KEY_MESSAGE = ("Use 1 to 64 lowercase letters, digits, '-' or '_', starting with a letter or digit "
-               "(e.g. mql or lead-score).")
+KEY_MESSAGE = _l("Use 1 to 64 lowercase letters, digits, '-' or '_', starting with a letter or digit "
+                 "(e.g. mql or lead-score).")
 MISSING_REVISION = _l("This form does not say which revision it was made from: reload the page and try again.")
 NO_SUCCESSOR = _l("— none —")
 
@@ -33,9 +33,9 @@ def make_reference_check(f: Field):
 class EntryForm(FlaskForm):
     """The base fields every entry has; section forms add the registry's structured fields."""
 
-    key = StringField("Key", filters=[strip], description="A stable slug that tools use, e.g. mql.",
-                      validators=[DataRequired(message="A key is required."), Length(max=64, message=KEY_MESSAGE),
-                                  Regexp(KEY_PATTERN, message=KEY_MESSAGE)])
+    key = StringField(_l("Key"), filters=[strip], description=_l("A stable slug that tools use, e.g. mql."),
+                      validators=[DataRequired(message=_l("A key is required.")),
+                                  Length(max=64, message=KEY_MESSAGE), Regexp(KEY_PATTERN, message=KEY_MESSAGE)])
     name = StringField(_l("Name"), filters=[strip], validators=[
         DataRequired(message=_l("A name is required.")), Length(max=NAME_MAX, message=TOO_LONG), PlainText()])
     team = KeySelectField(_l("Owner team"),
