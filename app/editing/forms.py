@@ -1,4 +1,5 @@
 """Entry forms, generated from the section registry; one class checks a whole entry or one field."""
+import dataclasses
 import functools
 
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -11,15 +12,18 @@ from app.editing.fields import (
     FALSE_VALUES, TOO_LONG, ChoiceField, KeySelectField, WholeNumberField, make_field, strip, unix_newlines,
 )
 from app.editing.queries import referencing_entries, team_slugs, version_keys
-from app.editing.validation import PlainText, SafeMarkdown
+from app.editing.validation import PlainText, SafeMarkdown, SameItemsAs
 from app.sla.sections import (
     DEFINITION_MAX, ENTRY_BASE_FIELDS, KEY_PATTERN, LIST_MAX_ITEMS, NAME_MAX, SECTIONS, Field, Section,
 )
+from app.sla.translations import translatable_fields
+from app.versions.language import translation_language
 
 KEY_MESSAGE = _l("Use 1 to 64 lowercase letters, digits, '-' or '_', starting with a letter or digit "
                  "(e.g. mql or lead-score).")
 MISSING_REVISION = _l("This form does not say which revision it was made from: reload the page and try again.")
 NO_SUCCESSOR = _l("— none —")
+TRANSLATED = "translated_"  # the prefix of a translation's form field: translated_name …
 
 
 def make_reference_check(f: Field):
@@ -144,7 +148,8 @@ class EntryForm(FlaskForm):
         return {"key": self.key.data, "name": self.name.data, "team": self.team.data,
                 "definition": self.definition.data or "", "deprecated": deprecated,
                 "superseded_by": (self.superseded_by.data or None) if deprecated else None,
-                "fields": fields}
+                "fields": fields, "translations": {translation_language(): {
+                    name: self[TRANSLATED + name].data for name in translatable_fields(self.section)}}}
 
 
 def no_team(slug: str) -> str:
@@ -171,6 +176,7 @@ def entry_form_class(section_key: str) -> type[EntryForm]:
         attributes[f.name] = make_field(f)
         if f.kind in ("team", "ref", "refs"):
             attributes[f"validate_{f.name}"] = make_reference_check(f)
+    attributes.update(translation_fields(section))
     name = "".join(part.title() for part in section.key.split("_")) + "EntryForm"
     return type(name, (EntryForm,), attributes)
 
@@ -179,7 +185,25 @@ def entry_initial_data(entry) -> dict:
     """An entry's values as form data."""
     return {"key": entry.key, "name": entry.name, "team": entry.team, "definition": entry.definition,
             "deprecated": entry.deprecated, "superseded_by": entry.superseded_by or "",
-            "revision": entry.revision, **(entry.fields or {})}
+            "revision": entry.revision, **(entry.fields or {}),
+            **{TRANSLATED + name: value for name, value in
+               ((entry.translations or {}).get(translation_language()) or {}).items()}}
+
+
+def translation_fields(section: Section) -> dict:
+    """Optional fields for the translations of the name, definition and prose fields, checked as those are
+    (a list item by item); named translated_<field>."""
+    fields = {TRANSLATED + "name": StringField(_l("Name"), filters=[strip], validators=[
+                  Optional(), Length(max=NAME_MAX, message=TOO_LONG), PlainText()]),
+              TRANSLATED + "definition": TextAreaField(_l("Definition"), filters=[unix_newlines], validators=[
+                  Length(max=DEFINITION_MAX, message=TOO_LONG), SafeMarkdown()])}
+    for f in section.fields:
+        if f.is_prose:
+            field = make_field(dataclasses.replace(f, required=False, help=""))
+            if f.kind == "list":
+                field.kwargs["validators"] = [*field.kwargs["validators"], SameItemsAs(f.name)]
+            fields[TRANSLATED + f.name] = field
+    return fields
 
 
 class MoveForm(FlaskForm):

@@ -11,6 +11,7 @@ from app.models import Entry, Version, VersionState
 from app.models.base import utcnow
 from app.sla.document import entry_to_dict, sort_entries
 from app.sla.sections import SECTIONS, normalise_fields
+from app.sla.translations import clean_translations, translation_problems
 from app.transactions import savepoint
 
 AUDIT_TEXT_MAX = 200
@@ -47,11 +48,17 @@ def _lock_draft(version_id: int) -> Version:
 
 
 def _values(section_key: str, data: dict) -> dict:
-    deprecated = bool(data.get("deprecated"))
-    return {"key": data["key"], "name": data["name"], "team": data["team"],
-            "definition": data.get("definition") or "", "deprecated": deprecated,
-            "superseded_by": (data.get("superseded_by") or None) if deprecated else None,
-            "fields": normalise_fields(SECTIONS[section_key], data.get("fields") or {})}
+    section, deprecated = SECTIONS[section_key], bool(data.get("deprecated"))
+    values = {"key": data["key"], "name": data["name"], "team": data["team"],
+              "definition": data.get("definition") or "", "deprecated": deprecated,
+              "superseded_by": (data.get("superseded_by") or None) if deprecated else None,
+              "fields": normalise_fields(section, data.get("fields") or {})}
+    values["translations"] = clean_translations(section, data.get("translations"))
+    problems = translation_problems(section, {**values, **values["fields"]}, values["translations"])
+    if problems:  # the form says it per field; this is for any other caller
+        raise EditingError(_("The translation does not fit the entry: %(problems)s", problems=" ".join(problems)),
+                           field="translations")
+    return values
 
 
 def _short(value):

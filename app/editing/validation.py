@@ -170,3 +170,16 @@ def format_criteria(rows) -> str:
             parts.append(str(value))
         lines.append(" ".join(parts))
     return "\n".join(lines)
+
+
+class SameItemsAs:
+    """Validator of a translated list: one line per line of the original (item by item), or none."""
+
+    def __init__(self, original: str):
+        self.original = original
+
+    def __call__(self, form, field):
+        count = len(form[self.original].data or [])
+        if field.data and len(field.data) != count:
+            raise ValidationError(_("Translate item by item: %(count)d lines, as many as the original has.",
+                                    count=count))

@@ -73,4 +73,5 @@ def localized_field(entry: dict, name: str, primary: str | None = None) -> Shown
 def register_template_helpers(app) -> None:
     """The `localized` filter and the globals that read a document's or a diff's languages."""
     app.jinja_env.filters["localized"] = localized_field
-    app.jinja_env.globals.update(document_language=document_language, translation_changes=translation_changes)
+    app.jinja_env.globals.update(document_language=document_language, translation_changes=translation_changes,
+                                 primary_language=primary_language, translation_language=translation_language)
