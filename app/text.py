@@ -55,7 +55,7 @@ def _iterator(kind: str) -> icu.BreakIterator:
 
 def _python_offsets(text: str) -> list[int] | None:
     """Python index of each UTF-16 offset ICU reports, or None when they are the same (no astral characters)."""
-    if text.isascii() or all(ord(c) <= 0xFFFF for c in text):
+    if text.isascii() or max(text) <= "\uffff":
         return None
     offsets = []
     for index, char in enumerate(text):
@@ -231,24 +231,46 @@ def boundary_before(text: str, index: int) -> int:
     """The nearest word boundary at or before `index`, so a cut there never splits a word or a cluster."""
     if index <= 0:
         return 0
+    start, end = _independent_piece(text, index)
     best = 0
-    for start, end, _ in _word_segments(text):
-        if start > index:
+    for segment_start, segment_end, _ in _word_segments(text[start:end]):
+        if segment_start > index - start:
             break
-        best = start
-        if end == index:
-            best = end
-    return best
+        best = segment_start
+        if segment_end == index - start:
+            best = segment_end
+    return start + best
 
 
 def boundary_after(text: str, index: int) -> int:
     """The nearest word boundary at or after `index`."""
     if index >= len(text):
         return len(text)
-    for _start, end, _ in _word_segments(text):
-        if end >= index:
-            return end
-    return len(text)
+    index = max(index, 0)
+    start, end = _independent_piece(text, index)
+    if start == index > 0:
+        return index  # the piece starts there, so a word does
+    for _segment_start, segment_end, _ in _word_segments(text[start:end]):
+        if segment_end >= index - start:
+            return start + segment_end
+    return end
+
+
+def _independent_piece(text: str, index: int) -> tuple[int, int]:
+    """The stretch of `text` around `index` between two places where a letter or digit follows
+    white space (or the ends): no word rule nor the Thai dictionary looks across such a place,
+    so the stretch is cut into words exactly as the whole text is there, without cutting all of
+    a long definition to find one boundary near its end."""
+    def independent(position: int) -> bool:
+        return position < len(text) and text[position - 1].isspace() and text[position].isalnum()
+
+    start = min(index, len(text))
+    while start > 0 and not independent(start):
+        start -= 1
+    end = min(index + 1, len(text))
+    while end < len(text) and not independent(end):
+        end += 1
+    return start, end
 
 
 @functools.cache

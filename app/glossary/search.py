@@ -165,7 +165,42 @@ def _marked_spans(value: str, words: list[str]) -> list[tuple[int, int]]:
 
     if not thai_text.needs_dictionary(value) and len(lowered) == len(value):
         return _marked_simple_spans(lowered, words_spans=thai_text.word_spans(value), wanted=wanted)
+    if len(lowered) != len(value):  # lowering moved the offsets: cut the whole value
+        return _marked_word_spans(value, wanted)
+    # White space always ends a word, so each piece between spaces is cut on its own, and only
+    # the pieces holding a searched word are cut at all (a Thai definition is long; cutting all
+    # of it by dictionary for every hit was most of a Thai search's time).
+    marked = []
+    for start, end in _pieces_holding(lowered, [word for word, _ in wanted]):
+        marked.extend((start + a, start + b) for a, b in _marked_word_spans(value[start:end], wanted))
+    return marked
 
+
+def _pieces_holding(lowered: str, words: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each run of non-space characters of `lowered` in which one of `words` occurs, in order."""
+    found = sorted({index for word in words for index in _occurrences(lowered, word)})
+    pieces: list[tuple[int, int]] = []
+    for index in found:
+        if pieces and index < pieces[-1][1]:
+            continue
+        start, end = index, index
+        while start > 0 and not lowered[start - 1].isspace():
+            start -= 1
+        while end < len(lowered) and not lowered[end].isspace():
+            end += 1
+        pieces.append((start, end))
+    return pieces
+
+
+def _occurrences(text: str, word: str):
+    index = text.find(word)
+    while index >= 0:
+        yield index
+        index = text.find(word, index + 1)
+
+
+def _marked_word_spans(value: str, wanted: list[tuple[str, bool]]) -> list[tuple[int, int]]:
+    """_marked_spans() by walking the words of `value` (cut by dictionary), and the Thai words written together."""
     def found(start: int, end: int) -> bool:
         candidate = value[start:end].lower()
         return any(candidate.startswith(w) if prefix else candidate == w for w, prefix in wanted)
