@@ -90,3 +90,18 @@ def test_english_words_are_the_words_icu_finds(text):
 def test_tokens_are_words_spaces_and_whole_clusters(text, expected):
     assert tokens(text) == expected
     assert "".join(tokens(text)) == (text or "")
+
+
+@pytest.mark.parametrize("text", [
+    "ทีมขายติดตามลูกค้าเป้าหมายทุกราย และส่งต่อให้ฝ่ายการตลาด ภายใน 2 วัน",
+    "A lead\u00a0 ที่ผ่านการคัดกรอง  can't wait, 3.5 days \u0301x 😀ลีด\tแล้ว\r\nok",
+    "ลีด" + " ".join(["ที่ลีดกรอก"] * 30),
+])
+def test_boundaries_near_an_index_are_those_of_the_whole_text(text):
+    """Boundaries are found in the stretch around the index only; they must be the whole text's."""
+    from app.text import _word_segments
+
+    edges = sorted({edge for start, end, _ in _word_segments(text) for edge in (start, end)})
+    for index in range(1, len(text)):
+        assert boundary_before(text, index) == max(edge for edge in edges if edge <= index)
+        assert boundary_after(text, index) == min(edge for edge in edges if edge >= index)
