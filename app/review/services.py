@@ -3,7 +3,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import select
 
 from app.audit import record_event
@@ -32,8 +32,10 @@ class TooManyComments(ReviewError):
     """The author posted COMMENTS_PER_MINUTE comments in the last minute (429)."""
 
     def __init__(self, retry_after: int):
-        super().__init__(_("You have posted %(count)d comments in the last minute: wait %(seconds)d seconds, "
-                           "then post this one again.", count=COMMENTS_PER_MINUTE, seconds=retry_after))
+        super().__init__(ngettext(
+            "You have posted %(count)d comments in the last minute: wait %(num)d second, then post this one again.",
+            "You have posted %(count)d comments in the last minute: wait %(num)d seconds, then post this one again.",
+            retry_after, count=COMMENTS_PER_MINUTE))
         self.retry_after = retry_after
 
 
