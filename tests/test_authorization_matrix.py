@@ -129,6 +129,8 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("admin.team_rename", "POST"): ADMIN,
     ("admin.policy", "GET"): ADMIN,
     ("admin.policy", "POST"): ADMIN,
+    ("admin.language", "GET"): ADMIN,
+    ("admin.language", "POST"): ADMIN,
     ("admin.audit", "GET"): ADMIN,
     ("admin.acknowledgements", "GET"): ADMIN,
     ("admin.acknowledgements_csv", "GET"): ADMIN,

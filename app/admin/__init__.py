@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import acknowledgements, audit, policy, teams, tokens, users, webhooks  # noqa: E402,F401
+from app.admin import acknowledgements, audit, language, policy, teams, tokens, users, webhooks  # noqa: E402,F401
