@@ -113,7 +113,7 @@ def test_openapi_describes_every_api_endpoint(app, spec):
     assert set(spec["paths"]) == {
         "/sla", "/sla/versions", "/sla/versions/{version}", "/sla/sections/{section}", "/sla/terms/{key}",
         "/glossary", "/sla/compare", "/score", "/schema", "/openapi.json", "/sla/exports/hubspot",
-        "/sla/exports/salesforce"}
+        "/sla/exports/salesforce", "/sla/checks"}
 
 
 CALLS = [
@@ -131,6 +131,8 @@ CALLS = [
     ("post", "/score", "/api/v1/score", {"fields": []}, 422),
     ("get", "/sla/exports/hubspot", "/api/v1/sla/exports/hubspot", None, 200),
     ("get", "/sla/exports/salesforce", "/api/v1/sla/exports/salesforce", None, 200),
+    ("get", "/sla/checks", "/api/v1/sla/checks", None, 200),
+    ("get", "/sla/checks", "/api/v1/sla/checks?version=draft", None, 403),
     ("get", "/schema", "/api/v1/schema", None, 200),
     ("get", "/openapi.json", "/api/v1/openapi.json", None, 200),
 ]

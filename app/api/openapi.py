@@ -111,6 +111,13 @@ OPERATIONS = {
         "plain text of at most 255 characters. IsDefault marks the status keyed `new` (else the first); "
         "IsConverted marks statuses that apply at or past the `opportunity` lifecycle stage (else the last).",
         params=[_VERSION_QUERY])),
+    "api.checks": ("get", _op(
+        "Consistency checks of a version", "Checks",
+        "Errors (they block submitting a draft: a won stage that is open, probabilities that do not match "
+        "closed/won, thresholds that do not rise with the stages, references to keys the version lacks) "
+        "and warnings (ICP traits no fit rule scores, prose that still quotes a threshold or probability "
+        "the version changed). `version` is a published number, or `draft` for the open draft (signed-in "
+        "editors only).", params=[_VERSION_QUERY])),
     "api.schema": ("get", _op("The JSON Schema (2020-12) of the published document", "JsonSchema",
                               not_found=False)),
     "api.openapi": ("get", _op("This OpenAPI description", "OpenApi", not_found=False)),

@@ -105,6 +105,15 @@ def component_schemas() -> dict:
                 "MasterLabel": STRING, "ApiName": KEY, "SortOrder": {"type": "integer"},
                 "IsConverted": {"type": "boolean"}, "IsDefault": {"type": "boolean"}})},
         }),
+        "Checks": _object({
+            "version": {"type": "string", "description": "The version number, or `open` for the draft."},
+            "errors": {"type": "integer", "minimum": 0}, "warnings": {"type": "integer", "minimum": 0},
+            "checks": {"type": "array", "items": _object({
+                "code": {"type": "string", "description": "e.g. deal_stage.won_not_closed, prose.stale_number"},
+                "severity": {"type": "string", "enum": ["error", "warning"]},
+                "message": STRING, "section": {"type": ["string", "null"]},
+                "entries": {"type": "array", "items": KEY}})},
+        }),
         "JsonSchema": {"type": "object", "description": "A JSON Schema (2020-12) document."},
         "OpenApi": {"type": "object", "required": ["openapi", "info", "paths"]},
     }
