@@ -2,6 +2,8 @@
 
 The routes come from Flask's URL map, so a new admin route is covered without editing this file.
 """
+import re
+
 import pytest
 
 from tests.conftest import sign_in
@@ -26,7 +28,6 @@ ADMIN_RULES = admin_rules()
 
 def concrete_path(rule: str) -> str:
     """Fill URL variables with an id that exists (1) so the role check, not a 404, answers."""
-    import re
     return re.sub(r"<(?:int:)?[a-z_]+>", "1", rule)
 
 
@@ -79,7 +80,6 @@ def test_the_map_has_routes_with_integer_ids():
 @pytest.mark.parametrize("number", TOO_LARGE, ids=lambda n: f"{len(n)}-digits")
 @pytest.mark.parametrize("rule,method", INT_ID_RULES)
 def test_an_id_beyond_the_database_integers_is_404(app, make_user, rule, method, number):
-    import re
     client = app.test_client()
     sign_in(client, make_user("admin", team="sales"))
     response = client.open(re.sub(r"<int:[a-z_]+>", number, rule), method=method, data={})
@@ -91,3 +91,30 @@ def test_the_largest_id_still_reaches_the_view(app, make_user):
     sign_in(client, make_user("admin", team="sales"))
     response = client.post(f"/admin/users/{2**31 - 1}/edit", data={})
     assert response.status_code == 404 and b"No such user." in response.data
+
+
+THAI_LETTERS = re.compile("[\u0e00-\u0e7f]")
+
+
+@pytest.mark.parametrize("rule,endpoint", [(rule, endpoint) for rule, endpoint, method in ADMIN_RULES
+                                           if method == "GET"])
+def test_every_admin_page_reads_in_thai(app, make_user, rule, endpoint):
+    """An admin whose browser asks for Thai gets every admin page in Thai, headings and all."""
+    from tests.factories import make_entry, make_published
+    make_published([make_entry("terms", "icp-fit", name="ICP fit")])
+    client = app.test_client()
+    sign_in(client, make_user("admin", team="sales"))  # id 1: /users/1/edit edits this admin
+    response = client.get(concrete_path(rule), headers={"Accept-Language": "th"})
+    assert response.status_code == 200, response.status_code
+    if response.mimetype == "text/html":
+        page = response.get_data(as_text=True)
+        heading = page.split("<h1>", 1)[1].split("</h1>", 1)[0]
+        assert '<html lang="th"' in page and THAI_LETTERS.search(heading), heading
+
+
+def test_admin_form_errors_read_in_thai(login_as):
+    admin = login_as("admin", team="sales")
+    response = admin.post("/admin/teams", data={"slug": "Bad Slug", "name": ""}, headers={"Accept-Language": "th"})
+    assert response.status_code == 400
+    errors = re.findall(r'class="field-error">(.*?)</small>', response.get_data(as_text=True))
+    assert len(errors) == 2 and all(THAI_LETTERS.search(error) for error in errors), errors

@@ -262,7 +262,7 @@ def test_the_admin_page_shows_every_attempt_and_resends(manual, app, db, make_us
         admin = login_as("admin")
         page = admin.get("/admin/webhooks").get_data(as_text=True)
         (row,) = deliveries()
-        assert row.delivery_id in page and "HTTP 500 Internal Server Error" in page and "pending" in page
+        assert row.delivery_id in page and "HTTP 500 Internal Server Error" in page and "waiting to be sent" in page
 
         app.config["WEBHOOKS_DELIVER_AFTER_PUBLISH"] = True
         assert admin.post(f"/admin/webhooks/deliveries/{row.id}/resend").status_code == 302

@@ -8,6 +8,7 @@ from app.admin import bp
 from app.auth.access import role_required
 from app.reading.acknowledgements import acknowledgement_report
 
+# Headers and yes/no stay English whatever the admin's language: the file is data for tools and scripts.
 CSV_COLUMNS = ("team", "name", "email", "role", "acknowledged_current", "up_to_date",
                "last_acknowledged_version", "last_acknowledged_at")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -1,5 +1,7 @@
 """Admin view for the approval policy: which teams must sign, and self-approval."""
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -16,11 +18,11 @@ from app.versions.errors import VersionError
 
 
 class PolicyForm(FlaskForm):
-    teams = SelectMultipleField("Teams that must sign", widget=ListWidget(prefix_label=False),
+    teams = SelectMultipleField(_l("Teams that must sign"), widget=ListWidget(prefix_label=False),
                                 option_widget=CheckboxInput(),
-                                description="One approval from an approver of each of these teams publishes a version.")
-    allow_self_approval = BooleanField("Approvers may approve versions containing their own edits")
-    submit = SubmitField("Save policy")
+                                description=_l("One approval from an approver of each of these teams publishes a version."))
+    allow_self_approval = BooleanField(_l("Approvers may approve versions containing their own edits"))
+    submit = SubmitField(_l("Save policy"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,7 +30,7 @@ class PolicyForm(FlaskForm):
 
     def validate_teams(self, field):
         if not field.data:
-            raise ValidationError("Choose at least one team that must sign.")
+            raise ValidationError(_("Choose at least one team that must sign."))
 
 
 @bp.route("/policy", methods=["GET", "POST"])
@@ -43,8 +45,8 @@ def policy():
         try:
             set_policy(form.teams.data, form.allow_self_approval.data, by=current_user)
         except VersionError as error:
-            form.form_errors.append(str(error))
+            form.form_errors.append(_(str(error)))  # app.versions' message, translated when its catalogue has it
         else:
-            flash("Approval policy saved.", "success")
+            flash(_("Approval policy saved."), "success")
             return redirect(url_for("admin.policy"))
     return render_template("admin/policy.html", form=form), 400 if form.errors else 200

@@ -4,19 +4,20 @@ from sqlalchemy import func, select
 from app.audit import record_event
 from app.auth.services import normalise_email
 from app.extensions import db
+from app.messages import N_, Refusal
 from app.models import ROLES, Team, User
 from app.models.accounts import CORE_TEAMS
 
 
-class AccountError(ValueError):
-    """A change to users or teams that the rules refuse."""
+class AccountError(Refusal):
+    """A change to users or teams that the rules refuse (pages translate it, the command line shows English)."""
 
 
 def find_team(slug: str) -> Team:
     team = db.session.scalar(select(Team).where(Team.slug == slug))
     if team is None:
         known = ", ".join(t.slug for t in db.session.scalars(select(Team).order_by(Team.slug)))
-        raise AccountError(f"Unknown team '{slug}'. Known teams: {known or 'none'}.")
+        raise AccountError(N_("Unknown team '%(slug)s'. Known teams: %(known)s."), slug=slug, known=known or "-")
     return team
 
 
@@ -38,15 +39,15 @@ def create_user(email: str, name: str, team_slug: str, role: str, password: str,
     email = normalise_email(email)
     name = (name or "").strip()
     if role not in ROLES:
-        raise AccountError(f"Unknown role '{role}'. Roles: {', '.join(ROLES)}.")
+        raise AccountError(N_("Unknown role '%(role)s'. Roles: %(roles)s."), role=role, roles=", ".join(ROLES))
     if not email or "@" not in email or len(email) > 254:
-        raise AccountError(f"'{email}' is not a valid email address.")
+        raise AccountError(N_("'%(email)s' is not a valid email address."), email=email)
     if not name or len(name) > 100:
-        raise AccountError("A name of 1 to 100 characters is required.")
+        raise AccountError(N_("A name of 1 to 100 characters is required."))
     if len(password or "") < 8:
-        raise AccountError("The password must have at least 8 characters.")
+        raise AccountError(N_("The password must have at least 8 characters."))
     if db.session.scalar(select(User).where(User.email == email)):
-        raise AccountError(f"A user with the email {email} already exists.")
+        raise AccountError(N_("A user with the email %(email)s already exists."), email=email)
     team = find_team(team_slug)
     user = User(email=email, name=name, team=team, role=role, active=True)
     user.set_password(password)
@@ -65,13 +66,13 @@ def _active_admin_count() -> int:
 
 def _guard_last_admin(user: User) -> None:
     if user.role == "admin" and user.active and _active_admin_count() <= 1:
-        raise AccountError("This is the last active admin: make someone else admin first.")
+        raise AccountError(N_("This is the last active admin: make someone else admin first."))
 
 
 def update_user(user: User, name: str, team_slug: str, role: str, by=None) -> User:
     """Change a user's name, team and role; the last active admin keeps the admin role."""
     if role not in ROLES:
-        raise AccountError(f"Unknown role '{role}'.")
+        raise AccountError(N_("Unknown role '%(role)s'. Roles: %(roles)s."), role=role, roles=", ".join(ROLES))
     team = find_team(team_slug)
     if role != "admin":
         _guard_last_admin(user)
@@ -98,7 +99,7 @@ def set_user_active(user: User, active: bool, by=None) -> User:
 def create_team(slug: str, name: str, by=None) -> Team:
     """Add a team (e.g. customer-success)."""
     if db.session.scalar(select(Team).where(Team.slug == slug)):
-        raise AccountError(f"A team with the slug '{slug}' already exists.")
+        raise AccountError(N_("A team with the slug '%(slug)s' already exists."), slug=slug)
     team = Team(slug=slug, name=name.strip())
     db.session.add(team)
     record_event("team.created", user=by, summary=f"Created team {slug}", after={"slug": slug, "name": name})

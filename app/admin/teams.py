@@ -1,5 +1,6 @@
 """Admin views for teams."""
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -21,9 +22,9 @@ def teams():
         try:
             team = create_team(form.slug.data, form.name.data, by=current_user)
         except AccountError as error:
-            form.form_errors.append(str(error))
+            form.form_errors.append(error.translated(_))
         else:
-            flash(f"Added team {team.name}.", "success")
+            flash(_("Added team %(name)s.", name=team.name), "success")
             return redirect(url_for("admin.teams"))
     if form.errors:
         status = 400
@@ -41,7 +42,7 @@ def team_rename(team_id: int):
     form = TeamRenameForm()
     if form.validate_on_submit():
         rename_team(team, form.name.data, by=current_user)
-        flash(f"Renamed to {team.name}.", "success")
+        flash(_("Renamed to %(name)s.", name=team.name), "success")
     else:
-        flash("A name of 1 to 100 characters is required.", "error")
+        flash(_("A name of 1 to 100 characters is required."), "error")
     return redirect(url_for("admin.teams"))

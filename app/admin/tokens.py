@@ -1,20 +1,22 @@
 """Admin views for API tokens: list, create (shown once), revoke."""
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
-from wtforms.validators import DataRequired, Length
 
 from app.admin import bp
+from app.admin.forms import REQUIRED, at_most
 from app.api.tokens import NAME_MAX, TokenError, create_token, find_token, list_tokens, revoke_token
 from app.auth.access import role_required
 from app.auth.forms import require_button_post
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=NAME_MAX)],
-                       description="What uses it, e.g. 'HubSpot sync' or 'BI nightly job'.")
-    submit = SubmitField("Create token")
+    name = StringField(_l("Name"), validators=[REQUIRED, at_most(NAME_MAX)],
+                       description=_l("What uses it, e.g. 'HubSpot sync' or 'BI nightly job'."))
+    submit = SubmitField(_l("Create token"))
 
 
 def _page(form: TokenForm, status: int = 200, created=None, plaintext: str | None = None):
@@ -32,7 +34,7 @@ def tokens():
         try:
             token, plaintext = create_token(form.name.data, by=current_user)
         except TokenError as error:
-            form.form_errors.append(str(error))
+            form.form_errors.append(_(str(error)))  # app.api's message, translated when its catalogue has it
         else:
             body, status = _page(TokenForm(formdata=None), created=token, plaintext=plaintext)
             return body, status, {"Cache-Control": "no-store"}
@@ -43,8 +45,8 @@ def tokens():
 @role_required("admin")
 def token_revoke(token_id: int):
     """Revoke a token: tools using it get 401 from the next request."""
-    token = find_token(token_id) or abort(404, "No such token.")
+    token = find_token(token_id) or abort(404, _("No such token."))
     require_button_post()
     revoke_token(token, by=current_user)
-    flash(f"Revoked the token '{token.name}'.", "success")
+    flash(_("Revoked the token '%(name)s'.", name=token.name), "success")
     return redirect(url_for("admin.tokens"))

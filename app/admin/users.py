@@ -1,5 +1,6 @@
 """Admin views for users."""
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from app.models import User
 
 
 def _get_user(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404, "No such user.")
+    return db.session.get(User, user_id) or abort(404, _("No such user."))
 
 
 @bp.route("/users")
@@ -35,9 +36,9 @@ def user_new():
             user = create_user(form.email.data, form.name.data, form.team.data, form.role.data,
                                form.password.data, by=current_user)
         except AccountError as error:
-            form.form_errors.append(str(error))
+            form.form_errors.append(error.translated(_))
         else:
-            flash(f"Created {user.email}.", "success")
+            flash(_("Created %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
 
@@ -54,9 +55,9 @@ def user_edit(user_id: int):
         try:
             update_user(user, form.name.data, form.team.data, form.role.data, by=current_user)
         except AccountError as error:
-            form.form_errors.append(str(error))
+            form.form_errors.append(error.translated(_))
         else:
-            flash(f"Saved {user.email}.", "success")
+            flash(_("Saved %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user,
                            editing_self=user.id == current_user.id), 400 if form.errors else 200
@@ -69,7 +70,7 @@ def user_force_reset(user_id: int):
     user = _get_user(user_id)
     require_button_post()
     force_password_reset(user, by=current_user)
-    flash(f"{user.email} is signed out and must choose a new password at the next sign-in.", "success")
+    flash(_("%(email)s is signed out and must choose a new password at the next sign-in.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -92,7 +93,8 @@ def _set_active(user_id: int, active: bool):
     require_button_post()
     try:
         set_user_active(user, active, by=current_user)
-        flash(f"{user.email} is {'active' if active else 'deactivated'}.", "success")
+        flash(_("%(email)s is active.", email=user.email) if active
+              else _("%(email)s is deactivated.", email=user.email), "success")
     except AccountError as error:
-        flash(str(error), "error")
+        flash(error.translated(_), "error")
     return redirect(url_for("admin.users"))

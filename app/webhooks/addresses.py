@@ -7,6 +7,8 @@ checked, so a name that resolves elsewhere the second time (DNS rebinding) canno
 import ipaddress
 import socket
 
+from app.messages import N_
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Beyond what ipaddress calls non-global: ranges a deployment may route internally all the same.
@@ -20,7 +22,7 @@ BLOCKED_NETWORKS = tuple(ipaddress.ip_network(network) for network in (
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback",
                          "metadata", "metadata.google.internal"})
-FORBIDDEN = "Webhooks go to public addresses only; this one is loopback, private, link-local or reserved."
+FORBIDDEN = N_("Webhooks go to public addresses only; this one is loopback, private, link-local or reserved.")
 
 
 class ForbiddenAddress(OSError):
@@ -69,7 +71,7 @@ def host_problem(host: str) -> str | None:
     try:
         name = host.encode("idna").decode("ascii").lower().rstrip(".")
     except UnicodeError:
-        return "The URL's host name is not valid."
+        return N_("The URL's host name is not valid.")
     if name in LOCAL_NAMES or name.endswith(".localhost"):
         return FORBIDDEN
     address = literal_address(name)

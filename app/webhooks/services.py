@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.audit import record_event
 from app.canonical import canonical_json
 from app.extensions import db
+from app.messages import N_, Refusal
 from app.models import Webhook, WebhookDelivery
 from app.models.base import utcnow
 from app.urls import external_url
@@ -21,27 +22,29 @@ SECRET_MIN, SECRET_MAX = 16, 200
 RECENT_DELIVERIES = 20
 
 
-class WebhookError(ValueError):
-    """A webhook change the rules refuse."""
+class WebhookError(Refusal):
+    """A webhook change the rules refuse (the admin page translates it)."""
 
 
 def url_problem(url: str, allow_private: bool = False) -> str | None:
-    """Why a URL cannot receive webhooks, or None when it can (private addresses only when allowed)."""
-    if not url or len(url) > URL_MAX:
-        return f"A URL of 1 to {URL_MAX} characters is required."
+    """Why a URL cannot receive webhooks (an N_() text pages translate), or None when it can."""
+    if not url:
+        return N_("A URL is required.")
+    if len(url) > URL_MAX:
+        return N_("This URL is too long.")
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        return "A URL cannot contain spaces or control characters."
+        return N_("A URL cannot contain spaces or control characters.")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises on a malformed port)
     except ValueError:
-        return "This is not a valid URL."
+        return N_("This is not a valid URL.")
     if parts.scheme not in ("http", "https"):
-        return "Only http:// and https:// URLs can receive webhooks."
+        return N_("Only http:// and https:// URLs can receive webhooks.")
     if not parts.hostname:
-        return "The URL needs a host name."
+        return N_("The URL needs a host name.")
     if parts.username or parts.password:
-        return "Put no credentials in the URL: the signature authenticates each delivery."
+        return N_("Put no credentials in the URL: the signature authenticates each delivery.")
     return None if allow_private else host_problem(parts.hostname)
 
 
@@ -59,7 +62,8 @@ def create_webhook(url: str, secret: str = "", by=None) -> tuple[Webhook, str]:
     if not secret:
         secret = secrets.token_urlsafe(32)
     if not SECRET_MIN <= len(secret) <= SECRET_MAX or not secret.isprintable():
-        raise WebhookError(f"A secret has {SECRET_MIN} to {SECRET_MAX} printable characters (or leave it blank).")
+        raise WebhookError(N_("A secret has %(min)d to %(max)d printable characters (or leave it blank)."),
+                           min=SECRET_MIN, max=SECRET_MAX)
     webhook = Webhook(url=url, secret=secret, active=True)
     db.session.add(webhook)
     db.session.flush()
