@@ -87,11 +87,11 @@ def _timestamp(moment: datetime) -> float:
     return moment.timestamp()
 
 
-def format_datetime(moment: datetime | None) -> str:
-    """A stored time as the reader reads it: their zone, their language, their era."""
+def format_datetime(moment: datetime | None, zone: str | None = None) -> str:
+    """A stored time as the reader reads it: their zone (or `zone`, e.g. a mail's recipient's), language, era."""
     if moment is None:
         return ""
-    return _formatter(DATETIME_SKELETON).format(_timestamp(moment))
+    return _formatter(DATETIME_SKELETON, zone).format(_timestamp(moment))
 
 
 def format_date(moment: date | datetime | None) -> str:

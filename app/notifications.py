@@ -2,7 +2,8 @@
 
 Receivers run after the action has committed and never raise: a mail server that is down or
 slow costs a line in the log, never an approval. With MAIL_SERVER set, messages go out over
-SMTP from a background thread (10 s timeout); without it they are written to the log.
+SMTP from a background thread (10 s timeout); without it they are written to the log. Each
+recipient reads their mail in their own language and time zone, whoever triggered it.
 """
 import logging
 import smtplib
@@ -12,10 +13,14 @@ from email.message import EmailMessage
 
 from flask import current_app
 from flask.logging import default_handler, has_level_handler
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import LANGUAGES, format_datetime, is_timezone
 from app.models import AuditEvent, Team, User
+from app.models.base import utcnow
 from app.urls import external_url
 from app.versions.errors import VersionError
 from app.versions.policy import required_teams
@@ -98,44 +103,88 @@ def _version_link(version) -> str:
     return _link("reading.home")
 
 
+def _language(user: User) -> str:
+    """The recipient's own language, else the portal's."""
+    return user.locale if user.locale in LANGUAGES else current_app.config["ACCORD_DEFAULT_LOCALE"]
+
+
+def _zone(user: User) -> str:
+    """The recipient's own time zone, else the portal's."""
+    return user.timezone if is_timezone(user.timezone) else current_app.config["ACCORD_TIMEZONE"]
+
+
+def _mails(users, compose) -> list[EmailMessage]:
+    """One message per user, `compose(user, zone)` -> (subject, lines) run in that user's language."""
+    messages = []
+    for user in users:
+        with force_locale(_language(user)):
+            subject, lines = compose(user, _zone(user))
+            messages.append(_message(user, subject, lines))
+    return messages
+
+
 def _message(user: User, subject: str, lines: list[str]) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config.get("MAIL_DEFAULT_SENDER") or "accord@localhost"
     message["To"] = user.email
     message["Subject"] = subject
-    message.set_content(f"Hello {user.name},\n\n" + "\n".join(lines) + "\n\n— Accord\n")
+    message.set_content(_("Hello %(name)s,", name=user.name) + "\n\n" + "\n".join(lines) + "\n\n— Accord\n")
     return message
 
 
-def _notify_submitted(version, by) -> list[EmailMessage]:
-    who = getattr(by, "name", "Someone")
+def _upcoming(version) -> tuple[str | None, str | None]:
+    """The number the submitted version will get and the kind of change (None, None if unknown)."""
     try:
-        number, change, _ = next_number(version)
-        will_be = f"It will be published as {number} (a {change} change)."
+        number, change, _breaking = next_number(version)
     except VersionError:
-        will_be = ""
-    link = _link("review.review")
-    return [_message(user, "Accord: a new version of the SLA awaits your approval", [
-        f"{who} submitted the next version of the sales & marketing SLA for review. {will_be}".strip(),
-        f"Please review the changes and approve for {user.team.name}, or send it back with a reason:",
-        link]) for user in required_team_approvers() if user.id != getattr(by, "id", None)]
+        return None, None
+    return number, change
+
+
+def _will_be(number: str | None, change: str | None) -> str:
+    """That number and kind of change as one sentence in the reader's language (empty if unknown)."""
+    if number is None:
+        return ""
+    sentences = {"major": _("It will be published as %(number)s (a major change).", number=number),
+                 "minor": _("It will be published as %(number)s (a minor change).", number=number),
+                 "patch": _("It will be published as %(number)s (a patch: wording only).", number=number)}
+    return sentences.get(change) or _("It will be published as %(number)s.", number=number)
+
+
+def _notify_submitted(version, by) -> list[EmailMessage]:
+    link, at, (number, change) = _link("review.review"), version.submitted_at or utcnow(), _upcoming(version)
+
+    def compose(user, zone):
+        submitted = _("%(who)s submitted the next version of the sales & marketing SLA for review on %(when)s.",
+                      who=getattr(by, "name", None) or _("Someone"), when=format_datetime(at, zone=zone))
+        return _("Accord: a new version of the SLA awaits your approval"), [
+            f"{submitted} {_will_be(number, change)}".strip(),
+            _("Please review the changes and approve for %(team)s, or send it back with a reason:", team=user.team.name),
+            link]
+    return _mails([user for user in required_team_approvers() if user.id != getattr(by, "id", None)], compose)
 
 
 def _notify_sent_back(version, by, reason) -> list[EmailMessage]:
-    who = getattr(by, "name", "An approver")
-    reason = reason or version.sent_back_reason or "(no reason given)"
-    link = _link("editing.draft")
-    return [_message(user, "Accord: the SLA version under review was sent back", [
-        f"{who} sent the version under review back to draft. The reason:", "",
-        reason, "", "The approvals given so far were dropped. The draft is open again:", link])
-        for user in version_editors(version) if user.id != getattr(by, "id", None)]
+    link, at = _link("editing.draft"), utcnow()
+
+    def compose(user, zone):
+        who = getattr(by, "name", None) or _("An approver")
+        return _("Accord: the SLA version under review was sent back"), [
+            _("%(who)s sent the version under review back to draft on %(when)s. The reason:",
+              who=who, when=format_datetime(at, zone=zone)), "",
+            reason or version.sent_back_reason or _("(no reason given)"), "",
+            _("The approvals given so far were dropped. The draft is open again:"), link]
+    return _mails([user for user in version_editors(version) if user.id != getattr(by, "id", None)], compose)
 
 
 def _notify_published(version, by) -> list[EmailMessage]:
-    link = _version_link(version)
-    return [_message(user, f"Accord: version {version.number} of the SLA is published", [
-        f"Every required team has signed: version {version.number} of the sales & marketing SLA "
-        f"is published and in force.", link]) for user in version_editors(version)]
+    link, at = _version_link(version), version.published_at or utcnow()
+
+    def compose(user, zone):
+        return _("Accord: version %(number)s of the SLA is published", number=version.number), [
+            _("Every required team has signed: version %(number)s of the sales & marketing SLA is published "
+              "and in force since %(when)s.", number=version.number, when=format_datetime(at, zone=zone)), link]
+    return _mails(version_editors(version), compose)
 
 
 # --- how ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Mail on submit, send-back and publish: over real SMTP, to the log without a server, never blocking."""
 import logging
+import re
 import socketserver
 import threading
 import time
@@ -7,8 +8,10 @@ from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
+from flask_babel import force_locale
 
 from app import notifications
+from app.i18n import format_datetime
 from app.models import Version
 from app.versions.services import open_draft
 from tests.factories import make_entry, make_published
@@ -186,6 +189,57 @@ def test_submit_mails_the_active_approvers_of_required_teams_over_smtp(app, mail
     body = mail.get_content()
     assert people["editor"].name in body and "1.1.0" in body and "approve for Sales" in body
     assert "http://localhost/review" in body
+
+
+THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+def thai_and_english_approvers(db, people):
+    """The marketing approver reads Thai in Bangkok; the sales approver chose nothing (the portal's English, UTC)."""
+    people["marketing"].locale, people["marketing"].timezone = "th", "Asia/Bangkok"
+    people["sales_admin"].locale = "en"
+    db.session.commit()
+
+
+def formatted(app, moment, language, zone) -> str:
+    with app.app_context(), force_locale(language):
+        return format_datetime(moment, zone=zone)
+
+
+def test_each_recipient_reads_the_mail_in_their_own_language_and_zone(app, db, mail_to, draft, people):
+    thai_and_english_approvers(db, people)
+    # The submitter's own request is in Thai: the mail follows each recipient, not the request.
+    response = client_for(app, people["editor"]).post(f"/review/{draft.id}/submit",
+                                                      headers={"Accept-Language": "th"})
+    assert response.status_code == 302
+    mails = {m["to"][0]: m["message"] for m in mail_to.wait_for(3)}
+    submitted_at = db.session.get(Version, draft.id).submitted_at
+
+    thai = mails["head-marketing@example.com"]
+    assert THAI.search(thai["Subject"]) and "awaits your approval" not in thai["Subject"]
+    body = thai.get_content()
+    assert THAI.search(body) and "Hello" not in body and "1.1.0" in body and "http://localhost/review" in body
+    assert formatted(app, submitted_at, "th", "Asia/Bangkok") in body  # Buddhist era, Bangkok time
+    assert formatted(app, submitted_at, "th", "UTC") not in body
+
+    for address in ("head-sales@example.com", "admin-sales@example.com"):
+        english = mails[address]
+        assert "awaits your approval" in english["Subject"] and not THAI.search(english["Subject"])
+        body = english.get_content()
+        assert not THAI.search(body) and body.startswith("Hello ") and "(a minor change)" in body
+        assert formatted(app, submitted_at, "en", "UTC") in body
+
+
+def test_without_a_language_of_their_own_people_get_the_portal_default(app, db, draft, people, caplog):
+    app.config.update(MAIL_SERVER="", ACCORD_DEFAULT_LOCALE="th", ACCORD_TIMEZONE="Asia/Bangkok")
+    people["sales_admin"].locale = "en"
+    db.session.commit()
+    caplog.set_level(logging.INFO, logger="accord.mail")
+    assert submit(app, people["editor"], draft).status_code == 302
+    lines = {line.split(":", 1)[0]: line for line in
+             (r.getMessage() for r in caplog.records if r.name == "accord.mail")}
+    assert THAI.search(lines["Mail not sent (MAIL_SERVER is not set) to head-sales@example.com"])
+    assert not THAI.search(lines["Mail not sent (MAIL_SERVER is not set) to admin-sales@example.com"])
 
 
 def test_required_teams_follow_the_policy(app, mail_to, draft, people):
