@@ -1,4 +1,5 @@
 """flask demo: the demo SLA published as 1.0.0 and signed by both teams, with an open draft of 1.1.0."""
+import hashlib
 import json
 from datetime import date
 
@@ -6,6 +7,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from sqlalchemy import func, select
 
+from app.canonical import canonical_json
 from app.demo import create_demo_users
 from app.demo.content import DRAFT_CHANGES, PUBLISHED
 from app.demo.loader import DemoContentError, load_demo_content
@@ -67,11 +69,17 @@ def test_the_published_demo_validates_against_the_published_schema(app, runner, 
 
 
 def test_the_demo_approvers_sign_the_pinned_demo_content(app, runner):
-    """Moving the demo into data files, or any other refactoring, must not change what is published."""
+    """Moving the demo into data files, or any other refactoring, must not change what is published:
+    its English is pinned, and the translations from their own files come on top of it."""
     runner.invoke(args=["demo"])
     current = get_current_version()
     signed = _db.session.scalars(select(Approval.content_hash).where(Approval.version_id == current.id)).all()
-    assert signed == [DEMO_CONTENT_SHA256] * 2
+    sections = json.loads(current.document)["sections"]
+    assert signed == [hashlib.sha256(canonical_json(sections)).hexdigest()] * 2
+    english = {key: [{name: value for name, value in entry.items() if name != "translations"} for entry in entries]
+               for key, entries in sections.items()}
+    assert hashlib.sha256(canonical_json(english)).hexdigest() == DEMO_CONTENT_SHA256
+    assert all("th" in entry["translations"] for entries in sections.values() for entry in entries)
 
 
 def test_the_demo_draft_is_edited_by_the_demo_editors(app, runner):

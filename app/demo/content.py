@@ -7,6 +7,11 @@ entry to a section, or `update` fields of a published entry by key; it only adds
 rewrites prose, so publishing it makes a minor version. Markdown is stored as it is published,
 with one line per paragraph or bullet. tests/test_demo_content.py checks the files against the
 section registry and the published JSON Schema.
+
+`data/translations/<language>.json` holds the demo in another language: `{"<section>": {"<key>":
+{"name", "definition", "<prose field>": …}}}` for the entries of 1.0.0 and those the draft adds, and
+under `"draft"` the same for the prose the draft's updates rewrite. The loader gives them to the
+entries as their translations; the pinned English files above stay as they are.
 """
 import json
 from pathlib import Path
@@ -43,5 +48,20 @@ def read_draft_changes(path: Path = DATA / "draft.json") -> list[dict]:
     return _read(path)
 
 
+def read_translations(directory: Path = DATA / "translations") -> dict[str, dict]:
+    """Every translation file by language (its name): {"th": {"<section>": {"<key>": {…}}, "draft": …}}."""
+    translations = {}
+    for path in sorted(directory.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise DemoDataError(f"{path.name}: {error}") from error
+        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+            raise DemoDataError(f"{path.name}: expected a JSON object of sections")
+        translations[path.stem] = data
+    return translations
+
+
 PUBLISHED: dict[str, list[dict]] = read_published()
 DRAFT_CHANGES: list[dict] = read_draft_changes()
+TRANSLATIONS: dict[str, dict] = read_translations()

@@ -15,27 +15,35 @@ from app.models import Entry, User, Version
 from app.models.base import utcnow
 from app.sla.document import entry_to_dict
 from app.sla.sections import SECTIONS, normalise_fields
+from app.sla.translations import clean_translations, translation_problems
 from app.versions.services import add_approval, add_draft, mark_submitted
 
 BASE_ATTRIBUTES = ("name", "team", "definition", "position", "deprecated", "superseded_by")
+DRAFT_PART = "draft"  # in a translation file: the translations of what the draft's updates rewrite
 
 
 class DemoContentError(RuntimeError):
     """The demo content or the demo users are not what the loader needs."""
 
 
-def load_demo_content(published: dict | None = None, draft_changes: list | None = None) -> bool:
-    """Publish the demo SLA as 1.0.0 and open the next draft; False (nothing done) if a version exists."""
+def load_demo_content(published: dict | None = None, draft_changes: list | None = None,
+                      translations: dict | None = None) -> bool:
+    """Publish the demo SLA as 1.0.0 and open the next draft; False (nothing done) if a version exists.
+
+    `translations` ({"th": <a translation file>}) defaults to the demo's own files with its own content,
+    and to none with content given."""
     # Published versions are kept for ever, so the demo is never loaded over them.
-    if published is None or draft_changes is None:
-        from app.demo.content import DRAFT_CHANGES, PUBLISHED  # read from app/demo/data on first use
+    if published is None or draft_changes is None or translations is None:
+        from app.demo.content import DRAFT_CHANGES, PUBLISHED, TRANSLATIONS  # read from app/demo/data on first use
+        if translations is None:
+            translations = TRANSLATIONS if published is None else {}
         published = PUBLISHED if published is None else published
         draft_changes = DRAFT_CHANGES if draft_changes is None else draft_changes
     if db.session.scalar(select(func.count()).select_from(Version)):
         return False
     people = demo_people()
-    first = _publish_first_version(published, people)
-    _open_next_draft(first, draft_changes, people)
+    first = _publish_first_version(published, people, translations)
+    _open_next_draft(first, draft_changes, people, translations)
     db.session.flush()  # the command that loads the demo commits it, or nothing (app/transactions.py)
     # No version_published_committed: it only mails people and kicks webhooks, neither of which a demo has.
     return True
@@ -58,11 +66,11 @@ def _editor_for(team: str, people: dict) -> User:
     return people.get(f"{team}-editor", people["marketing-editor"])
 
 
-def _publish_first_version(published: dict, people: dict) -> Version:
+def _publish_first_version(published: dict, people: dict, translations: dict) -> Version:
     draft = add_draft(None, people["marketing-editor"])
     for section_key, items in published.items():
         for index, item in enumerate(items, start=1):
-            _add_entry(draft, section_key, item, index, people)
+            _add_entry(draft, section_key, item, index, people, translations)
     db.session.flush()
     mark_submitted(draft, people["marketing-editor"])
     draft.effective_from = date.today().replace(day=1)
@@ -72,23 +80,24 @@ def _publish_first_version(published: dict, people: dict) -> Version:
     return draft
 
 
-def _open_next_draft(current: Version, changes: list, people: dict) -> Version:
-    draft = add_draft(current, people["marketing-editor"])
+def _open_next_draft(current: Version, changes: list, people: dict, translations: dict) -> Version:
+    draft = add_draft(current, people["marketing-editor"])  # with the translations of 1.0.0
     for change in changes:
         if change["op"] == "add":
             items = [e for e in draft.entries if e.section == change["section"]]
             position = max((e.position for e in items), default=0) + 1
-            _add_entry(draft, change["section"], change["entry"], position, people)
+            _add_entry(draft, change["section"], change["entry"], position, people, translations)
         elif change["op"] == "update":
-            _update_entry(draft, change["key"], change["changes"], people)
+            _update_entry(draft, change["key"], change["changes"], people, translations)
         else:
             raise DemoContentError(f"Unknown demo change '{change['op']}'.")
     db.session.flush()
     return draft
 
 
-def entry_from_item(section_key: str, item: dict, position: int) -> Entry:
-    """An unsaved entry from one item of the demo data (tests build the published document with it)."""
+def entry_from_item(section_key: str, item: dict, position: int, translations: dict | None = None) -> Entry:
+    """An unsaved entry from one item of the demo data (tests build the published document with it),
+    with its translations when given ({"th": {"name": …}})."""
     section = SECTIONS.get(section_key)
     if section is None:
         raise DemoContentError(f"Unknown section '{section_key}' in the demo content.")
@@ -96,11 +105,32 @@ def entry_from_item(section_key: str, item: dict, position: int) -> Entry:
                  definition=item.get("definition", ""),
                  position=item.get("position", position) if section.ordered else 0,
                  deprecated=bool(item.get("deprecated", False)), superseded_by=item.get("superseded_by"),
-                 fields=normalise_fields(section, item), revision=1)
+                 fields=normalise_fields(section, item), revision=1,
+                 translations=checked_translations(section_key, {**item, **normalise_fields(section, item)},
+                                                   translations))
 
 
-def _add_entry(version: Version, section_key: str, item: dict, position: int, people: dict) -> Entry:
-    entry = entry_from_item(section_key, item, position)
+def translations_of(translations: dict, section_key: str, key: str, part: str | None = None) -> dict:
+    """One entry's translations from the translation files: {"th": {…}} (`part` "draft": the updates')."""
+    found = {}
+    for language, data in translations.items():
+        values = ((data.get(part) or {}) if part else data).get(section_key, {}).get(key)
+        if values:
+            found[language] = values
+    return found
+
+
+def checked_translations(section_key: str, primary: dict, translations: dict | None) -> dict | None:
+    """Translations as an entry stores them, or DemoContentError when they do not fit the entry."""
+    problems = translation_problems(SECTIONS[section_key], primary, translations)
+    if problems:
+        raise DemoContentError(f"The translation of '{primary.get('key')}' does not fit: {' '.join(problems)}")
+    return clean_translations(SECTIONS[section_key], translations)
+
+
+def _add_entry(version: Version, section_key: str, item: dict, position: int, people: dict,
+               translations: dict) -> Entry:
+    entry = entry_from_item(section_key, item, position, translations_of(translations, section_key, item["key"]))
     section = SECTIONS[section_key]
     editor = _editor_for(item["team"], people)
     entry.updated_at, entry.updated_by_id = utcnow(), editor.id
@@ -112,7 +142,7 @@ def _add_entry(version: Version, section_key: str, item: dict, position: int, pe
     return entry
 
 
-def _update_entry(version: Version, key: str, changes: dict, people: dict) -> Entry:
+def _update_entry(version: Version, key: str, changes: dict, people: dict, translations: dict) -> Entry:
     entry = next((e for e in version.entries if e.key == key), None)
     if entry is None:
         raise DemoContentError(f"The demo draft changes '{key}', which is not in the published content.")
@@ -125,6 +155,12 @@ def _update_entry(version: Version, key: str, changes: dict, people: dict) -> En
         else:
             fields[name] = value
     entry.fields = normalise_fields(SECTIONS[entry.section], fields)
+    rewritten = translations_of(translations, entry.section, key, DRAFT_PART)
+    if rewritten:
+        merged = {language: {**(entry.translations or {}).get(language, {}), **values}
+                  for language, values in rewritten.items()}
+        entry.translations = checked_translations(
+            entry.section, {**entry_to_dict(entry), "key": key}, {**(entry.translations or {}), **merged})
     entry.revision, entry.updated_at, entry.updated_by_id = entry.revision + 1, utcnow(), editor.id
     after = entry_to_dict(entry)
     names = [name for name in after if before.get(name) != after.get(name)]
