@@ -166,3 +166,47 @@ def build_entries(total: int, seed: int = 7) -> list[EntrySpec]:
 def query_hits(specs: list[EntrySpec], word: str = QUERY_WORD) -> int:
     """How many entries name the word the search types (what a name search should find at least)."""
     return sum(1 for s in specs if word in s.name.lower().split())
+
+
+# --- a mixed glossary: half the terms named and defined in Thai, written without spaces ----------
+
+THAI_NAME_WORDS = (
+    "ลูกค้า", "เป้าหมาย", "ยอดขาย", "การตลาด", "ลีด", "ดีล", "แคมเปญ", "ช่องทาง", "กลุ่ม", "ผู้ซื้อ",
+    "ข้อเสนอ", "ราคา", "สัญญา", "บริการ", "สินค้า", "งบประมาณ", "การประชุม", "การติดตาม", "ความสนใจ",
+    "คะแนน", "เกณฑ์", "ขั้นตอน", "ทีม", "ผู้ติดต่อ", "อีเมล", "โทรศัพท์", "เว็บไซต์", "คอนเทนต์", "แบรนด์",
+    "พันธมิตร", "ตัวแทน", "ภูมิภาค", "อุตสาหกรรม", "องค์กร", "ธุรกิจ", "รายได้", "กำไร", "ส่วนลด",
+    "โปรโมชั่น", "การต่ออายุ", "ความพึงพอใจ", "ข้อร้องเรียน", "ความเร็ว", "ระยะเวลา", "รายงาน",
+    "แดชบอร์ด", "ความสำคัญ", "ตลาด", "โอกาส", "การสาธิต",
+)
+THAI_PROSE_WORDS = (
+    "ทีม", "ฝ่ายขาย", "ฝ่ายการตลาด", "ต้อง", "ควร", "ติดต่อ", "ภายใน", "วัน", "ชั่วโมง", "หลังจาก", "ก่อน",
+    "ทุก", "สัปดาห์", "รายงาน", "บันทึก", "ข้อมูล", "ใน", "ระบบ", "คะแนน", "เกณฑ์", "ส่งต่อ", "รับ",
+    "ปฏิเสธ", "ผู้ติดต่อ", "บริษัท", "พนักงาน", "อีเมล", "โทร", "แบบฟอร์ม", "เยี่ยมชม", "หน้า", "ดาวน์โหลด",
+    "นัดหมาย", "ประชุม", "ปิด", "การขาย", "มูลค่า", "ครั้งแรก", "ตอบกลับ", "และ", "ที่", "ให้", "ของ",
+)
+THAI_QUERY_WORD = "ลูกค้า"  # one of THAI_NAME_WORDS, in no prose: the Thai search the benchmark types
+
+
+def _thai_sentence(rng: random.Random, words: int) -> str:
+    return "".join(rng.choice(THAI_PROSE_WORDS) for _ in range(words))
+
+
+def _thai_definition(rng: random.Random, name: str) -> str:
+    """A Thai Markdown definition: clauses of unspaced words, spaces between them as Thai writes."""
+    parts = [f"**{name}** หมายถึง{_thai_sentence(rng, rng.randint(12, 24))} {_thai_sentence(rng, rng.randint(12, 24))}",
+             " ".join(_thai_sentence(rng, rng.randint(5, 9)) for _ in range(3))]
+    if rng.random() < 0.3:
+        parts.append("\n".join(f"- {_thai_sentence(rng, rng.randint(4, 8))}" for _ in range(3)))
+    return "\n\n".join(parts)
+
+
+def build_mixed_entries(total: int, seed: int = 7) -> list[EntrySpec]:
+    """build_entries(), every other entry renamed and defined in Thai (two words written together
+    and its number, e.g. ลูกค้าเป้าหมาย 12); keys stay Latin, as keys are."""
+    rng = random.Random(seed + 1)
+    specs = build_entries(total, seed)
+    for index, spec in enumerate(specs):
+        if index % 2 == 0:
+            spec.name = f"{rng.choice(THAI_NAME_WORDS)}{rng.choice(THAI_NAME_WORDS)} {index + 1}"
+            spec.definition = _thai_definition(rng, spec.name)
+    return specs

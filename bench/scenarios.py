@@ -6,13 +6,15 @@ import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Flask
+from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
 from bench import builders
-from bench.data import QUERY_WORD, build_entries, query_hits
+from bench.data import QUERY_WORD, THAI_QUERY_WORD, build_entries, build_mixed_entries, query_hits
 from bench.databases import Databases
 from bench.httpbench import USER_AGENT, Endpoint, Settings, measure_endpoints
 from bench.report import Row, judge, ratio_row, skipped_row
@@ -70,14 +72,14 @@ class Backend:
 
     # --- building --------------------------------------------------------------------------
 
-    def build_published(self, label: str, size: int) -> tuple[str, Flask, builders.People]:
-        """A database whose current version (1.0.0) holds `size` entries, published the real way."""
+    def build_published(self, label: str, size: int, specs: list | None = None) -> tuple[str, Flask, builders.People]:
+        """A database whose current version (1.0.0) holds `size` entries (or these `specs`), published the real way."""
         started = time.perf_counter()
         url = self.databases.create(label)
         app = in_process_app(url)
         with app.app_context():
             people = builders.seed_people()
-            _, publish_seconds = builders.publish_entries(self.specs.get(size) or build_entries(size), people)
+            _, publish_seconds = builders.publish_entries(specs or self.specs.get(size) or build_entries(size), people)
         self.details.setdefault("build", {})[label] = {
             "entries": size, "first_publish_s": publish_seconds, "total_s": time.perf_counter() - started}
         self.log(f"  built {label}: {size:,} entries, 1.0.0 published in {publish_seconds:.2f} s "
@@ -260,6 +262,10 @@ class Backend:
                 self.measure_publishing(size, apps[size], people[size])
             compare = self.measure_compare(apps[scale.main])
             glossary_url, glossary_app, glossary_people = self.build_published("glossary", scale.glossary_terms)
+            thai_url, thai_app, thai_people = self.build_thai_glossary()
+            self.measure_search_indexes({"english": glossary_app, "mixed": thai_app})
+            thai_cookie = self._cookie(thai_app, thai_people)
+            release(thai_app)
             self.details["glossary_query"] = {"q": QUERY_WORD, "name_hits": {
                 str(n): query_hits(build_entries(n)) for n in (*scale.sizes, scale.glossary_terms)}}
             cookies = {size: self._cookie(apps[size], people[size]) for size in scale.sizes}
@@ -271,6 +277,7 @@ class Backend:
             main_http = self.serve(f"n{scale.main}", urls[scale.main],
                                    self._main_endpoints(compare["path"], token), cookies[scale.main])
             glossary_http = self.serve("glossary", glossary_url, [self._search_endpoint()], glossary_cookie)
+            thai_http = self.serve("glossary_thai", thai_url, [self._thai_search_endpoint()], thai_cookie)
             growth_http = {}
             for size in scale.sizes:
                 if size != scale.main:
@@ -278,9 +285,63 @@ class Backend:
                         self._growth(Endpoint("sla", "/api/v1/sla")), self._growth(self._search_endpoint())],
                         cookies[size])
             self._http_rows(main_http, glossary_http, growth_http, compare, demo_http)
+            self._thai_search_rows(thai_http, main_http)
         finally:
             self.databases.close()
         return self.rows
+
+    # --- Thai: a mixed Thai/English glossary against the all-English one ---------------------
+
+    def build_thai_glossary(self) -> tuple[str, Flask, builders.People]:
+        """A database whose current version holds scale.glossary_terms terms, half of them Thai."""
+        terms = self.scale.glossary_terms
+        specs = build_mixed_entries(terms)
+        self.details["glossary_thai_query"] = {"q": THAI_QUERY_WORD, "name_hits": sum(
+            1 for spec in specs if THAI_QUERY_WORD in spec.name)}
+        return self.build_published("glossary_thai", terms, specs)
+
+    def measure_search_indexes(self, apps: dict[str, Flask], repeats: int = 3) -> None:
+        """Each glossary's search index: its size on disk (compacted first) and the median time
+        to rebuild it whole from the current version (cutting every text into words included)."""
+        from app.glossary.index import rebuild_search_index
+        from app.versions.published import current_version_ref
+
+        results = {}
+        for label, app in apps.items():
+            with app.app_context():
+                version = current_version_ref()
+                seconds = []
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    rebuild_search_index(version)
+                    db.session.commit()
+                    seconds.append(time.perf_counter() - started)
+                results[label] = {"rebuild_s": statistics.median(seconds), "rebuilds": seconds,
+                                  "size_mb": _search_index_mb()}
+            self.log(f"  search index ({label}): {results[label]['size_mb']:.1f} MB, "
+                     f"rebuilt in {results[label]['rebuild_s']:.2f} s")
+        self.details["search_index"] = results
+
+    def _thai_search_endpoint(self) -> Endpoint:
+        return Endpoint("search_thai", f"/glossary?q={quote(THAI_QUERY_WORD)}", {"HX-Request": "true"},
+                        signed_in=True)
+
+    def _thai_search_rows(self, thai: dict, main: dict) -> None:
+        """Thai search p95 ÷ the floor (the same floor as the English search row), and the mixed
+        index's size and build time against the all-English one (reported)."""
+        terms = f"{self.scale.glossary_terms:,}"
+        floor_doc = _endpoint(main, "sla")
+        floor_doc_p95 = floor_doc["floor"]["p95_ms"] if floor_doc and "floor" in floor_doc else None
+        self.rows.append(_p95_row("search_thai", f"Thai glossary search fragment p95, {terms} terms (half Thai)",
+                                  thai, "search_thai", "<= 3", floor_doc_p95))
+        indexes = self.details.get("search_index", {})
+        english, mixed = indexes.get("english"), indexes.get("mixed")
+        if english and mixed:
+            self.rows.append(ratio_row("search_index_size_thai", f"search index size, {terms} terms half Thai (reported)",
+                                       mixed["size_mb"], "MB", "all English", english["size_mb"]))
+            self.rows.append(ratio_row("search_index_build_thai",
+                                       f"search index rebuild, {terms} terms half Thai (reported)",
+                                       mixed["rebuild_s"], "s", "all English", english["rebuild_s"]))
 
     def _cookie(self, app: Flask, people: builders.People) -> str:
         with app.app_context():
@@ -385,6 +446,21 @@ class Backend:
                              float(len(judged) - len(failing)), f"of {len(judged)}", target="all",
                              met=bool(judged) and not failing,
                              note=("outside target: " + "; ".join(failing)) if failing else ""))
+
+
+def _search_index_mb() -> float:
+    """The glossary search index's size in MB after compaction: its table and indexes (GIN,
+    TOAST) on PostgreSQL; on SQLite the table, its indexes and the FTS5 shadow tables."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("VACUUM FULL glossary_terms"))
+            size = connection.scalar(text("SELECT pg_total_relation_size('glossary_terms')"))
+        else:
+            connection.execute(text("VACUUM"))
+            size = connection.scalar(text(
+                "SELECT sum(pgsize) FROM dbstat WHERE name IN "
+                "(SELECT name FROM sqlite_master WHERE tbl_name LIKE 'glossary_terms%')"))
+    return (size or 0) / 1_000_000
 
 
 def _endpoint(result: dict, name: str) -> dict | None:
