@@ -5,8 +5,12 @@ import pytest
 
 from app.admin.tokens import create_token
 from app.extensions import db
+from app.models import Version
 from app.sla.checks import ERROR, WARNING, blocking, run_checks
+from app.versions.errors import VersionError
+from app.versions.services import open_draft, submit_version
 from tests.factories import make_draft, make_entry, make_published
+from tests.test_review_support import HX, client_for, current, flashes, people, text  # noqa: F401
 
 
 def stage(key, name, position, threshold=None, definition="", **fields):
@@ -38,6 +42,12 @@ def test_deal_stage_rules_are_errors(stage_row, code):
     found = run_checks(document(deal_stages=[stage_row]))
     assert (code, ERROR, (stage_row["key"],)) in codes(found)
     assert blocking(found)
+
+
+def test_values_that_are_not_numbers_are_left_to_validation():
+    stages = [stage("mql", "MQL", 1, "fifty"), stage("sql", "SQL", 2, 40)]
+    deals = [deal("won", "certain", closed=True, won=True)]
+    assert run_checks(document(lifecycle_stages=stages, deal_stages=deals), document(lifecycle_stages=stages)) == []
 
 
 def test_consistent_deal_stages_pass():
@@ -155,3 +165,21 @@ def test_the_drafts_checks_are_for_editors(login_as, role, status):
 def test_no_draft_is_a_404_for_an_editor(login_as):
     response = login_as("editor").get("/api/v1/sla/checks?version=draft")
     assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
+# --- submitting ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_draft_with_an_error_cannot_be_submitted_and_says_why(app, people, current, htmx):
+    version = open_draft(by=people["editor"])
+    version.entries.append(make_entry("deal_stages", "won", "Won", team="sales", probability=0.9, is_closed=True,
+                                      is_won=True, position=9))
+    db.session.commit()
+    client = client_for(app, people["editor"])
+    response = client.post(f"/review/{version.id}/submit", headers=HX if htmx else {})
+    message = "closed-won, so its probability must be 1"
+    assert message in (text(response) if htmx else flashes(client))
+    db.session.expire_all()
+    assert db.session.get(Version, version.id).state == "draft"
+    with pytest.raises(VersionError):
+        submit_version(version, people["editor"])

@@ -39,6 +39,11 @@ class Check:
                 "entries": list(self.entries)}
 
 
+def _number(value) -> float | None:
+    """A number the rules can compare, or None (a draft may hold anything its checks must survive)."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def _entries(document: dict, section: str) -> list[dict]:
     return list(document.get("sections", {}).get(section) or [])
 
@@ -50,7 +55,7 @@ def _ordered(entries: list[dict]) -> list[dict]:
 def _deal_stages(document: dict) -> Iterator[Check]:
     """Won stages are closed; closed-won is certain, closed-lost is nothing, open stages are neither."""
     for stage in _deal_stages_of(document):
-        key, probability = stage["key"], stage.get("probability")
+        key, probability = stage["key"], _number(stage.get("probability"))
         closed, won = bool(stage.get("is_closed")), bool(stage.get("is_won"))
         params = {"name": stage["name"], "probability": probability}
         if won and not closed:
@@ -80,10 +85,10 @@ def _thresholds(document: dict) -> Iterator[Check]:
     """A later lifecycle stage never needs a lower lead score than an earlier one."""
     previous = None
     for stage in _ordered(_entries(document, "lifecycle_stages")):
-        threshold = stage.get("score_threshold")
+        threshold = _number(stage.get("score_threshold"))
         if threshold is None or stage.get("deprecated"):
             continue
-        if previous is not None and threshold <= previous["score_threshold"]:
+        if previous is not None and threshold <= _number(previous["score_threshold"]):
             yield Check("lifecycle_stage.threshold_order", ERROR,
                         N_("“%(name)s” needs a lead score of %(threshold)s, not more than “%(earlier)s” "
                            "(%(earlier_threshold)s) before it: thresholds must rise with the stages."),
@@ -179,9 +184,8 @@ def _changed_numbers(document: dict, previous: dict | None) -> list[tuple[str, d
     for section, field_name in (("lifecycle_stages", "score_threshold"), ("deal_stages", "probability")):
         before = {e["key"]: e.get(field_name) for e in _entries(previous, section)}
         for entry in _entries(document, section):
-            old = before.get(entry["key"])
-            if old is not None and entry.get(field_name) is not None and old != entry[field_name] \
-                    and not entry.get("deprecated"):
+            old, new = _number(before.get(entry["key"])), _number(entry.get(field_name))
+            if old is not None and new is not None and old != new and not entry.get("deprecated"):
                 changed.append((section, entry, field_name, old))
     return changed
 

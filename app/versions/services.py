@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -17,11 +18,13 @@ from app.extensions import db
 from app.messages import N_
 from app.models import Approval, Entry, Version, VersionState
 from app.models.base import utcnow
+from app.sla.checks import blocking
 from app.sla.diff import change_reasons, compare_documents
 from app.sla.document import (
     build_document, canonical_bytes, content_hash, document_bytes, sha256_hex, stated_language,
 )
 from app.versions import semver
+from app.versions.checks import version_checks
 from app.versions.errors import VersionError
 from app.versions.language import primary_language
 from app.versions.published import remember_bytes
@@ -157,6 +160,15 @@ def _refuse_if_unchanged(version: Version) -> None:
                              "Edit at least one entry before submitting it.", number=number))
 
 
+def _refuse_if_inconsistent(version: Version) -> None:
+    """A draft with an error of the consistency checks cannot go to the approvers."""
+    problems = blocking(version_checks(version))
+    if problems:
+        raise VersionError(ngettext("Fix this problem before submitting: %(problems)s",
+                                    "Fix these %(num)d problems before submitting: %(problems)s", len(problems),
+                                    problems=" ".join(_(c.message, **c.params) for c in problems)))
+
+
 def submit_version(version: Version, by) -> Version:
     """Send the draft for review by the teams that must sign it."""
     _require_role(by, "editor", _("Only editors can submit a version for review."))
@@ -173,6 +185,7 @@ def mark_submitted(version: Version, by) -> None:
         raise VersionError(_("Only a draft can be submitted; this version is %(state)s.",
                              state=state_name(version)))
     _refuse_if_unchanged(version)
+    _refuse_if_inconsistent(version)
     number, change = next_number(version)[:2]
     version.state, version.submitted_at, version.sent_back_reason = IN_REVIEW, utcnow(), None
     record_event("version.submitted", user=by, version=version,
