@@ -21,23 +21,26 @@ def _signed_in() -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-def _personal(app: Flask) -> bool:
+def _personal(path: str, exempt: tuple[str, ...]) -> bool:
     """A page, CSV or Markdown download made for a signed-in user: no browser or proxy may keep it.
     The API and static files have caching rules of their own."""
-    if request.path.startswith(("/api/", app.static_url_path + "/")):
-        return False
-    return _signed_in()
+    return not path.startswith(exempt) and _signed_in()
 
 
 def register_security_headers(app: Flask) -> None:
     production = app.config.get("ACCORD_ENV") == "production"
+    required = SECURITY_HEADERS + ((("Strict-Transport-Security", HSTS),) if production else ())
+    # Lower-cased once: each response's header names are read in one pass, not searched per header.
+    required_by_name = tuple((name.lower(), name, value) for name, value in required)
+    own_caching = ("/api/", app.static_url_path + "/")
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS:
-            response.headers.setdefault(name, value)
-        if production:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if _personal(app):
-            response.headers["Cache-Control"] = "no-store"
+        headers = response.headers
+        present = {name.lower() for name, _ in headers}
+        missing = [(name, value) for lowered, name, value in required_by_name if lowered not in present]
+        if missing:
+            headers.extend(missing)
+        if _personal(request.path, own_caching):
+            headers["Cache-Control"] = "no-store"
         return response

@@ -3,7 +3,7 @@ from flask import Flask, g, request
 from flask_login import current_user
 
 from app.api.http import ApiError, is_public
-from app.api.tokens import authenticate_token
+from app.api.tokens import AuthenticatedToken, authenticate_token
 
 REALM = 'Bearer realm="accord"'
 
@@ -14,27 +14,29 @@ def _unauthorized(detail: str, error: str | None = None) -> ApiError:
 
 
 def authenticate_request() -> None:
-    """Run before every API view: sets g.api_token or relies on the session, else raises 401/403."""
-    g.api_token = None
+    """Run before every API view: sets g.api_token (None without one) or relies on the session, else
+    raises 401/403."""
     header = request.headers.get("Authorization", "")
-    if header:
-        scheme, _, credentials = header.partition(" ")
-        if scheme.lower() != "bearer" or not credentials.strip():
-            raise _unauthorized("Send the token as 'Authorization: Bearer <token>'.", "invalid_request")
-        token = authenticate_token(credentials.strip())
-        if token is None:
-            # A presented credential is always checked, even on a public API: a revoked token fails loudly.
-            raise _unauthorized("The API token is unknown or has been revoked.", "invalid_token")
-        g.api_token = token
-        return
-    if current_user.is_authenticated:
-        return
-    if is_public():
+    g.api_token = _presented_token(header) if header else None
+    # A public API needs no session: the signed-in user is not loaded just to be let in.
+    if header or is_public() or current_user.is_authenticated:
         return
     if getattr(current_user, "active", None) is False:
         # Flask-Login treats a deactivated user as signed out; say why instead of asking for credentials.
         raise ApiError(403, "Forbidden", "This account is deactivated.")
     raise _unauthorized("This API needs an API token (Authorization: Bearer <token>) or a signed-in session.")
+
+
+def _presented_token(header: str) -> AuthenticatedToken:
+    """The token an Authorization header presents; 401 when it is malformed, unknown or revoked."""
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise _unauthorized("Send the token as 'Authorization: Bearer <token>'.", "invalid_request")
+    token = authenticate_token(credentials.strip())
+    if token is None:
+        # A presented credential is always checked, even on a public API: a revoked token fails loudly.
+        raise _unauthorized("The API token is unknown or has been revoked.", "invalid_token")
+    return token
 
 
 def is_token_request(http_request) -> bool:

@@ -4,7 +4,7 @@ from typing import Callable
 
 from flask import Response, current_app, request
 from werkzeug.datastructures import Headers
-from werkzeug.http import http_date, quote_etag
+from werkzeug.http import http_date, quote_etag, remove_entity_headers
 
 from app.canonical import canonical_json as dump_json  # noqa: F401  (the name the API views use)
 from app.cache import BoundedMemo
@@ -56,11 +56,14 @@ def revalidate_cache_control(app=None) -> str:
 
 def _not_modified(etag: str, last_modified) -> bool:
     """If-None-Match (weak comparison, lists, *) decides; If-Modified-Since only without it."""
-    if request.method not in ("GET", "HEAD"):
+    current = request._get_current_object()  # one context lookup for everything below
+    if current.method not in ("GET", "HEAD"):
         return False
-    if "If-None-Match" in request.headers:
-        return request.if_none_match.contains_weak(etag)
-    since = request.if_modified_since
+    sent = current.environ.get("HTTP_IF_NONE_MATCH")
+    if sent is not None:
+        # A tool sends back the one ETag it was given: that string is compared before any parsing.
+        return sent == f'"{etag}"' or current.if_none_match.contains_weak(etag)
+    since = current.if_modified_since
     if since is not None and last_modified is not None:
         return last_modified.replace(microsecond=0) <= since.replace(tzinfo=None)
     return False
@@ -79,10 +82,10 @@ def json_response(data: bytes, *, etag: str | None = None, last_modified=None, i
 def document_response(etag: str, load: Callable[[], bytes], *, last_modified=None,
                       immutable: bool = False) -> Response:
     """Bytes known by their ETag beforehand: `load` runs only when the answer is not a 304."""
-    headers = _PrebuiltHeaders(_document_headers(etag, last_modified, immutable))
+    full, not_modified = _document_headers(etag, last_modified, immutable)
     if _not_modified(etag, last_modified):
-        return Response(status=304, headers=headers)  # werkzeug drops the entity headers of a 304
-    return Response(load(), headers=headers)
+        return _DocumentResponse(status=304, headers=_PrebuiltHeaders(not_modified))
+    return _DocumentResponse(load(), headers=_PrebuiltHeaders(full))
 
 
 class _PrebuiltHeaders(Headers):
@@ -95,13 +98,23 @@ class _PrebuiltHeaders(Headers):
             self._list = list(checked)
 
 
+class _DocumentResponse(Response):
+    """A document answer with headers from _document_headers: they reach the server as they are,
+    not copied and checked once more (Headers checks any header a later hook sets)."""
+
+    default_mimetype = None  # a 304's prebuilt headers leave out Content-Type on purpose
+
+    def get_wsgi_headers(self, environ) -> Headers:
+        return _PrebuiltHeaders(self.headers)
+
+
 # Tools poll the same few documents: their headers are the same each time, so they are built once.
 _document_header_lists = BoundedMemo(256)
 
 
-def _document_headers(etag: str, last_modified, immutable: bool) -> tuple:
+def _document_headers(etag: str, last_modified, immutable: bool) -> tuple[tuple, tuple]:
     """Every header of a document answer, the security headers included (app.security then finds
-    them set), for this ETag and configuration."""
+    them set), for this ETag and configuration; and those of its 304, without the entity headers."""
     key = (etag, last_modified, immutable, is_public())
     headers = _document_header_lists.peek(key)
     if headers is None:
@@ -109,7 +122,10 @@ def _document_headers(etag: str, last_modified, immutable: bool) -> tuple:
                            *((("Last-Modified", http_date(last_modified)),) if last_modified is not None else ()),
                            ("Cache-Control", immutable_cache_control() if immutable else revalidate_cache_control()),
                            ("Vary", VARY), *SECURITY_HEADERS))
-        headers = tuple(checked.items())
+        full = list(checked.items())
+        not_modified = list(full)
+        remove_entity_headers(not_modified)  # what werkzeug drops from any 304
+        headers = (tuple(full), tuple(not_modified))
         _document_header_lists.put(key, headers)
     return headers
 

@@ -19,7 +19,7 @@ OPEN_DURING_RESET = frozenset({"auth.account_password", "auth.logout", "auth.log
 @bp.before_app_request
 def require_new_password():
     """After an admin forced a reset, every page leads to choosing a new password first."""
-    if request.endpoint in OPEN_DURING_RESET or "_user_id" not in session:
+    if "_user_id" not in session or request.endpoint in OPEN_DURING_RESET:
         return None
     if not (current_user.is_authenticated and current_user.must_change_password):
         return None

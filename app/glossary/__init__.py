@@ -1,11 +1,12 @@
 """The glossary: every term A–Z, search, term pages."""
-from flask import Blueprint, g, has_request_context, url_for
+from flask import Blueprint, has_request_context, request, url_for
 from werkzeug.routing import BaseConverter
 
 bp = Blueprint("glossary", __name__)
 
 
 PLACEHOLDER = "0"
+TERM_URL_PREFIX = "accord.term_url_prefix"  # kept in the request's WSGI environ, which ends with it
 KEY_CONVERTER = BaseConverter(None)  # how url_for writes a <key> into the path
 
 
@@ -14,15 +15,11 @@ def term_url(key: str) -> str:
     completed per key (a glossary page links a few hundred terms)."""
     if not has_request_context():
         return url_for("glossary.term", key=key)
-    prefix = g.get("term_url_prefix")
+    environ = request.environ
+    prefix = environ.get(TERM_URL_PREFIX)
     if prefix is None:
-        prefix = g.term_url_prefix = url_for("glossary.term", key=PLACEHOLDER)[:-len(PLACEHOLDER)]
+        prefix = environ[TERM_URL_PREFIX] = url_for("glossary.term", key=PLACEHOLDER)[:-len(PLACEHOLDER)]
     return prefix + KEY_CONVERTER.to_url(key)
-
-
-@bp.teardown_app_request
-def _forget_term_url_prefix(_error):
-    g.pop("term_url_prefix", None)
 
 
 @bp.app_context_processor
