@@ -403,3 +403,14 @@ def test_flask_demo_loads_the_thai_of_every_entry(app, runner):
     assert all(e["translations"]["th"]["name"] for entries in current["sections"].values() for e in entries)
     assert all(e.translations and e.translations["th"]["name"] for e in get_open_version().entries)
     assert schema_errors(current) == []
+
+
+# --- the glossary search -------------------------------------------------------------------------------
+
+def test_the_glossary_search_finds_a_term_by_its_translated_name(app):
+    from app.glossary.index import ensure_search_index
+    from app.glossary.search import search_terms
+    make_published([persona({"th": PERSONA_TH}), make_entry("terms", "mql", "MQL")])
+    ensure_search_index()
+    assert [hit.key for hit in search_terms("ผู้จัดการโรงงาน")[0]] == ["petra"]
+    assert [hit.key for hit in search_terms("Petra")[0]] == ["petra"]

@@ -48,11 +48,14 @@ def term_row(section: str, entry: dict) -> dict:
     key_words = entry["key"].replace("-", " ").replace("_", " ")
     plain = markdown_to_text(entry.get("definition"))
     name = entry.get("name") or entry["key"]
+    # The name and synonyms in the other language are found too (app/sla/translations.py).
+    translated = [text for values in (entry.get("translations") or {}).values()
+                  for text in [values.get("name"), *(values.get("synonyms") or [])] if isinstance(text, str)]
     return {
         "entry_key": entry["key"], "section": section,
         "team": entry.get("team") or "", "name": name,
         "sort_name": sort_name(name), "letter": initial_letter(name),
-        "synonyms": "\n".join(synonyms), "aliases": "\n".join([key_words, *synonyms]),
+        "synonyms": "\n".join(synonyms), "aliases": "\n".join([key_words, *synonyms, *translated]),
         "definition_text": plain, "summary": first_sentence(plain),
         "deprecated": bool(entry.get("deprecated")), "superseded_by": entry.get("superseded_by"),
     }
