@@ -119,9 +119,10 @@ def _structured(section: str, rng: random.Random, position: int, refs: dict[str,
                   "score_threshold": position * 10 if rng.random() < 0.5 else None}
     elif section == "lead_types":
         values = {"routing": _phrase(rng, 4), "journey_notes": _sentence(rng, 16)}
-    elif section == "deal_stages":
+    elif section == "deal_stages":  # consistent, as submitting requires: closed-won 1, closed-lost 0, open below 1
         closed = rng.random() < 0.2
-        values = {"probability": round(rng.random(), 2), "is_closed": closed, "is_won": closed and rng.random() < 0.5}
+        probability, won = min(round(rng.random(), 2), 0.99), closed and rng.random() < 0.5
+        values = {"probability": (1.0 if won else 0.0) if closed else probability, "is_closed": closed, "is_won": won}
     elif section == "lead_statuses":
         values = {"owner_team": rng.choice(TEAMS),
                   "lifecycle_stages": rng.sample(refs["lifecycle_stages"], min(2, len(refs["lifecycle_stages"]))),
