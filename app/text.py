@@ -200,10 +200,11 @@ def _whole_clusters(text: str, pieces: list[str]) -> list[str]:
 def joined_runs(text: str, spans: list[tuple[int, int]], longest: int = COMPOUND_MAX) -> Iterator[tuple[int, int]]:
     """(start, end) of each run of 2 to `longest` Thai words written together: a dictionary word
     is sometimes cut in two in context (ประเภทลีด: ประ|เภท|ลีด) though alone it is one (ประเภท)."""
+    thai = [is_thai(text[start:end]) for start, end in spans]  # once per word, not per run tried
     for first in range(len(spans)):
         last = first
-        while last + 1 < len(spans) and last + 1 - first < longest and spans[last + 1][0] == spans[last][1] \
-                and is_thai(text[spans[last + 1][0]:spans[last + 1][1]]) and is_thai(text[spans[first][0]:spans[first][1]]):
+        while thai[first] and last + 1 < len(spans) and last + 1 - first < longest \
+                and spans[last + 1][0] == spans[last][1] and thai[last + 1]:
             last += 1
             yield spans[first][0], spans[last][1]
 
@@ -223,8 +224,11 @@ def graphemes(text: str | None) -> list[str]:
     return [text[start:end] for start, end, _ in _segments(text, "character")]
 
 
+_THAI = re.compile("[\u0E00-\u0E7F]")
+
+
 def is_thai(text: str) -> bool:
-    return any("\u0E00" <= c <= "\u0E7F" for c in text)
+    return _THAI.search(text) is not None
 
 
 def boundary_before(text: str, index: int) -> int:
