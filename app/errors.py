@@ -44,6 +44,7 @@ def wants_problem_json() -> bool:
 
 
 def _describe(error: HTTPException) -> tuple[int, str, str]:
+    """Status, title and detail of the API's answer: English, whoever asks."""
     status = error.code or 500
     title = error.name
     detail = error.description or ""
@@ -71,9 +72,9 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        status, title, detail = _describe(error)
+        status = error.code or 500
         if wants_problem_json():
-            response = problem(status, title, detail)
+            response = problem(*_describe(error))
         else:
             template = f"errors/{status}.html" if status in (403, 404) else "errors/error.html"
             title, detail = _page_text(error, status)

@@ -129,6 +129,14 @@ def test_after_a_forced_reset_the_api_answers_problem_json(reset_user):
     assert response.mimetype == "application/problem+json"
 
 
+def test_after_a_forced_reset_the_page_asks_in_thai_and_the_api_stays_english(reset_user):
+    thai = {"Accept-Language": "th"}
+    page = reset_user.get("/glossary", headers=thai, follow_redirects=True).get_data(as_text=True)
+    assert "โปรดตั้งรหัสผ่านใหม่ก่อน" in page
+    answer = reset_user.get("/api/v1/sla", headers=thai)
+    assert answer.json["detail"] == "Choose a new password first: an admin asked for it."
+
+
 def test_after_a_forced_reset_a_new_password_opens_the_portal(reset_user, db):
     page = reset_user.get("/account/password")
     assert page.status_code == 200 and b"An admin asked you" in page.data

@@ -71,6 +71,12 @@ def test_wrong_password_is_refused_with_a_message(client, make_user, db):
     assert counts == {(user.email, HOME): 1, ("", HOME): 1}
 
 
+def test_a_thai_browser_is_refused_in_thai(client, make_user):
+    user = make_user("reader")
+    page = post_login(client, user.email, "wrong password", headers={"Accept-Language": "th"}).get_data(as_text=True)
+    assert '<html lang="th"' in page and "อีเมลหรือรหัสผ่านไม่ถูกต้อง" in page and "Wrong email" not in page
+
+
 def test_unknown_account_gets_the_same_message(client):
     response = post_login(client, "nobody@example.com", "whatever-password")
     assert response.status_code == 401

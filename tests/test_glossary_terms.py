@@ -170,3 +170,12 @@ def test_the_history_memo_keeps_the_most_recently_used_terms(app, monkeypatch):
     for key in ("lead", "mql", "lead", "closed-won", "mql"):
         term_history(key)
     assert computed == ["lead", "mql", "closed-won", "mql"]  # mql was the least recently used
+
+
+def test_a_thai_reader_reads_a_term_and_its_404_in_thai(reader):
+    thai = {"Accept-Language": "th"}
+    html = reader.get("/terms/hot-lead", headers=thai).get_data(as_text=True)
+    assert 'คำนี้เลิกใช้แล้ว โปรดใช้ <a href="/terms/mql">Marketing Qualified Lead</a> แทน' in html
+    assert "ประวัติ: คำนี้มีการเปลี่ยนแปลงใน 1 เวอร์ชัน" in html
+    missing = reader.get("/terms/nope", headers=thai)
+    assert missing.status_code == 404 and "ไม่มีคำ “nope” ในข้อตกลงปัจจุบัน" in missing.get_data(as_text=True)
