@@ -78,6 +78,9 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("auth.account", "GET"): page(None),
     ("auth.account_name", "POST"): page(None),
     ("auth.account_password", "GET"): page(None),
+    ("auth.account_preferences", "POST"): page(None),
+    # the header's language switcher works before signing in too
+    ("language.choose_language", "POST"): public(),
     ("auth.account_password", "POST"): page(None),
     ("auth.logout", "POST"): with_(page(None), reader="signed-out", editor="signed-out",
                                    approver_marketing="signed-out", approver_sales="signed-out",
@@ -153,6 +156,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("api.export_salesforce", "GET"): api(),
     ("api.score", "POST"): api(),
     ("api.schema", "GET"): api(),
+    ("api.checks", "GET"): api(),
     ("api.openapi", "GET"): api(),
 }
 
