@@ -12,7 +12,13 @@ from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, broken_rule
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PASSWORD_HINT = _l("At least %(count)s characters, and not one of the most common passwords.", count=MIN_LENGTH)
-REQUIRED_MESSAGE = _l("This field is required.")
+# WTForms has no Thai catalogue of its own: its checks get their words from here.
+REQUIRED = DataRequired(_l("This field is required."))
+
+
+def at_most(count: int) -> Length:
+    """A length check whose message the reader can read."""
+    return Length(max=count, message=_l("Field cannot be longer than %(max)d characters."))
 
 
 def no_control_characters(form, field):
@@ -31,9 +37,8 @@ def strong_password(form, field):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED_MESSAGE),
-                                               Email(_l("Enter a valid email address.")), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED_MESSAGE), Length(max=MAX_LENGTH)])
+    email = EmailField(_l("Email"), validators=[REQUIRED, Email(_l("Enter a valid email address.")), at_most(254)])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, at_most(MAX_LENGTH)])
     remember = BooleanField(_l("Remember me for 30 days"))
     submit = SubmitField(_l("Sign in"))
 
@@ -49,22 +54,20 @@ def require_button_post() -> None:
 
 
 class AccountNameForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[no_control_characters, DataRequired(REQUIRED_MESSAGE),
-                                               Length(max=100)])
+    name = StringField(_l("Name"), validators=[no_control_characters, REQUIRED, at_most(100)])
     submit = SubmitField(_l("Save name"))
 
     def validate_name(self, field):
         if not field.data.strip():
-            raise ValidationError(str(REQUIRED_MESSAGE))
+            raise ValidationError(str(REQUIRED.message))
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED_MESSAGE),
-                                                                         Length(max=MAX_LENGTH)])
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED_MESSAGE), strong_password],
+    current_password = PasswordField(_l("Current password"), validators=[REQUIRED, at_most(MAX_LENGTH)])
+    new_password = PasswordField(_l("New password"), validators=[REQUIRED, strong_password],
                                  description=PASSWORD_HINT)
     confirm = PasswordField(_l("New password again"), validators=[
-        DataRequired(REQUIRED_MESSAGE), EqualTo("new_password", message=_l("The two new passwords differ."))])
+        REQUIRED, EqualTo("new_password", message=_l("The two new passwords differ."))])
     submit = SubmitField(_l("Change password"))
 
     def __init__(self, *args, account_email: str | None = None, **kwargs):
