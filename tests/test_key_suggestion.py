@@ -133,15 +133,15 @@ def test_in_chromium_typing_a_thai_name_suggests_a_key_the_editor_may_take(page,
     sign_in(page, "erin@example.com")
     page.goto("/draft/terms")
     form = page.locator("form.entry-form")
-    form.get_by_label("Name").press_sequentially("ลูกค้าเป้าหมาย")
+    form.get_by_role("textbox", name="Name", exact=True).press_sequentially("ลูกค้าเป้าหมาย")
     hint = page.locator("#new-key-suggestion")
     expect(hint.locator("code")).to_have_text("lukkha-pea-hmay", timeout=15_000)
-    expect(form.get_by_label("Key")).to_have_value("")  # only a suggestion: nothing is filled in unasked
+    expect(form.get_by_role("textbox", name="Key", exact=True)).to_have_value("")  # only a suggestion: nothing is filled in unasked
     hint.get_by_role("button", name="Use this key").click()
-    expect(form.get_by_label("Key")).to_have_value("lukkha-pea-hmay", timeout=15_000)
+    expect(form.get_by_role("textbox", name="Key", exact=True)).to_have_value("lukkha-pea-hmay", timeout=15_000)
     expect(hint).to_be_empty()
-    form.get_by_label("Key").fill("target-customer")  # the editor's own key stays theirs
+    form.get_by_role("textbox", name="Key", exact=True).fill("target-customer")  # the editor's own key stays theirs
     with page.expect_response(lambda response: "/draft/key-suggestion" in response.url, timeout=15_000):
-        form.get_by_label("Name").press_sequentially(" ใหม่")
+        form.get_by_role("textbox", name="Name", exact=True).press_sequentially(" ใหม่")
     expect(hint).to_be_empty()
-    expect(form.get_by_label("Key")).to_have_value("target-customer")
+    expect(form.get_by_role("textbox", name="Key", exact=True)).to_have_value("target-customer")
