@@ -183,3 +183,33 @@ def test_a_draft_with_an_error_cannot_be_submitted_and_says_why(app, people, cur
     assert db.session.get(Version, version.id).state == "draft"
     with pytest.raises(VersionError):
         submit_version(version, people["editor"])
+
+
+# --- on the pages -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/draft", "/review"])
+@pytest.mark.parametrize("htmx", [True, False])
+def test_editors_and_approvers_see_the_checks_before_submitting_and_signing(app, people, current, path, htmx):
+    version = open_draft(by=people["editor"])
+    version.entries.append(make_entry("deal_stages", "won", "Won", team="sales", probability=0.9, is_closed=True,
+                                      is_won=True, position=9))
+    db.session.commit()
+    for person in ("editor", "sales"):
+        page = text(client_for(app, people[person]).get(path, headers=HX if htmx else {}))
+        assert "Consistency checks" in page and "1 error must be fixed" in page
+        assert "Deal stage “Won” is closed-won, so its probability must be 1, not 0.9." in page
+
+
+def test_the_checks_read_in_thai(app, people, current):
+    version = open_draft(by=people["editor"])
+    version.entries.append(make_entry("deal_stages", "won", "Won", team="sales", probability=0.9, is_closed=True,
+                                      is_won=True, position=9))
+    db.session.commit()
+    page = text(client_for(app, people["editor"]).get("/draft", headers={"Accept-Language": "th"}))
+    assert "Deal stage “Won” is closed-won" not in page
+    assert "“Won”" in page and "0.9" in page
+
+
+def test_a_clean_draft_says_every_check_passes(app, people, current):
+    open_draft(by=people["editor"])
+    assert "every consistency check passes" in text(client_for(app, people["editor"]).get("/draft"))

@@ -12,6 +12,7 @@ from app.editing.queries import find_entry, section_counts
 from app.editing.rendering import refusal
 from app.htmx import block_response, is_htmx, page_or_block
 from app.messages import N_
+from app.versions.checks import version_checks
 from app.versions.services import VersionError, get_open_version, open_draft
 
 NO_DRAFT = N_("There is no open draft: start one on the Draft page.")
@@ -23,8 +24,8 @@ def draft():
     """The open draft, section by section, with entry counts."""
     version = get_open_version()
     counts = section_counts(version) if version else {}
-    return render_template("editing/draft.html", version=version, counts=counts,
-                           editable=is_editable(version), form=EmptyForm())
+    return render_template("editing/draft.html", version=version, counts=counts, editable=is_editable(version),
+                           checks=version_checks(version) if version else [], form=EmptyForm())
 
 
 @bp.post("/draft/start")
@@ -39,6 +40,7 @@ def start_draft():
             version = get_open_version()
             return render_template("editing/draft.html", version=version, error=str(error), form=form,
                                    counts=section_counts(version) if version else {},
+                                   checks=version_checks(version) if version else [],
                                    editable=is_editable(version)), 409
         flash(_("Started a new draft."), "success")
     return redirect(url_for("editing.draft"))

@@ -15,6 +15,7 @@ from app.htmx import page_or_block
 from app.review.services import (ReviewError, TooManyComments, add_comment, approve_as_seen, comments_by_entry,
                                  discussion_page, may_sign, numbering, review_diff, signatures)
 from app.sla.document import content_hash
+from app.versions.checks import version_checks
 from app.versions.errors import VersionError
 from app.versions.policy import SEND_BACK_REFUSAL, SignOffForbidden, may_send_back
 from app.versions.queries import sections_of
@@ -52,7 +53,7 @@ def page_context(version: Version | None, comment_form=None, before: int | None 
     if version is not None:
         context |= panel_context(version) | discussion_context(version, comment_form, before)
         diff = review_diff(version)
-        context |= {"diff": diff, "numbering": numbering(version, diff),
+        context |= {"diff": diff, "numbering": numbering(version, diff), "checks": version_checks(version),
                     "entry_comments": comments_by_entry(context["comments"]),
                     "diff_helpers": DIFF_HELPERS}
     return context
