@@ -27,6 +27,7 @@ CALLS = {
     "openapi": ("get", "/api/v1/openapi.json"),
     "export_hubspot": ("get", "/api/v1/sla/exports/hubspot"),
     "export_salesforce": ("get", "/api/v1/sla/exports/salesforce"),
+    "checks": ("get", "/api/v1/sla/checks"),
 }
 
 
