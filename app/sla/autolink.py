@@ -88,8 +88,14 @@ class _Phrase:
 
     def match(self, text: str, spans: list[Span], i: int) -> int | None:
         """Where a mention of this phrase starting at spans[i] ends in `text`, or None."""
-        # Found by its first word, that word is its first chunk already.
-        j = _spelled(text, spans, i, self.chunks[0]) if self.by_letter else i + 1
+        # Found by its first word, that word is its first chunk already; found by its first
+        # letter, the text must at least start with it (casefolding never shortens) before its words are spelled.
+        if not self.by_letter:
+            j = i + 1
+        elif text[spans[i][0]:spans[i][0] + len(self.chunks[0])].casefold().startswith(self.chunks[0]):
+            j = _spelled(text, spans, i, self.chunks[0])
+        else:
+            return None
         for k in range(1, len(self.chunks)):
             if j is None or j >= len(spans):
                 return None
@@ -160,7 +166,8 @@ class TermLinker:
             word = text[start:stop].casefold()
             options = by_word.get(word)
             if by_letter and word[0] in by_letter:
-                options = sorted((*(options or ()), *by_letter[word[0]]), key=_longest_first)
+                by_first_letter = by_letter[word[0]]
+                options = sorted((*options, *by_first_letter), key=_longest_first) if options else by_first_letter
             if options is None or text[start - 1:start] in CONNECTORS:
                 continue  # most words start no phrase
             end, target = _match_at(text, spans, i, options)
