@@ -13,7 +13,7 @@ from pathlib import Path
 
 import icu
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session
-from flask_babel import Babel, get_locale, get_timezone
+from flask_babel import Babel, get_locale, get_timezone, gettext
 from flask_login import current_user
 
 LANGUAGES = ("en", "th")
@@ -104,6 +104,11 @@ def format_date(moment: date | datetime | None) -> str:
     return _formatter(DATE_SKELETON).format(_timestamp(moment))
 
 
+def translated(text):
+    """A Phrase (app/messages.py) in the reader's language; any other text as it is."""
+    return text.translated(gettext) if hasattr(text, "translated") else text
+
+
 @bp.route("/language", methods=["POST"])
 def choose_language():
     """The header's switcher: remembered on the account when signed in, else for this browser."""
@@ -125,5 +130,6 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["translated"] = translated
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES)
     app.register_blueprint(bp)

@@ -92,3 +92,22 @@ def test_a_signed_in_persons_zone_moves_the_times_on_pages(login_as, db):
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "2569" in page or "2570" in page  # the audit log lists the preference change in the Buddhist era
     assert "GMT+7" in page
+
+
+def test_why_a_version_changes_reads_in_english_for_tools_and_in_thai_on_pages(app):
+    from app.i18n import translated
+    from app.sla.diff import change_reasons, compare_documents
+
+    stage = {"key": "mql", "name": "MQL", "team": "marketing", "definition": "d", "deprecated": False,
+             "superseded_by": None, "position": 1, "owner_team": "marketing", "entry_criteria": "e",
+             "exit_criteria": "", "score_threshold": 50}
+    old = {"version": "1.0.0", "sections": {"lifecycle_stages": [stage]}}
+    new = {"version": None, "sections": {"lifecycle_stages": [{**stage, "score_threshold": 60}]}}
+    (kind, reason), = change_reasons(compare_documents(old, new))
+    assert (kind, reason) == ("minor", "changes the score threshold of the lifecycle stage 'MQL'")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert translated(reason) == "changes the score threshold of the lifecycle stage 'MQL'"
+    with app.test_request_context("/", headers={"Accept-Language": "th"}):
+        thai = translated(reason)
+    assert "MQL" in thai and "score" not in thai and "lifecycle" not in thai
+    assert translated("plain text") == "plain text"

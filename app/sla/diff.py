@@ -9,13 +9,15 @@ import difflib
 
 from markupsafe import Markup, escape
 
+from app.messages import N_, Phrase, Word
 from app.sla.sections import PROSE_BASE_FIELDS, SECTION_KEYS, SECTIONS
 from app.sla.translations import LANGUAGES, translatable_fields
 from app.text import tokens
 
 CHANGE_KINDS = ("patch", "minor", "major")  # in rising order of weight
-BASE_LABELS = {"name": "name", "definition": "definition", "team": "team", "position": "position",
-               "deprecated": "deprecation", "superseded_by": "successor", "translations": "translations"}
+BASE_LABELS = {name: Word(label) for name, label in (
+    ("name", N_("name")), ("definition", N_("definition")), ("team", N_("team")), ("position", N_("position")),
+    ("deprecated", N_("deprecation")), ("superseded_by", N_("successor")), ("translations", N_("translations")))}
 TRANSLATIONS = "translations"  # absent from an entry without any: its appearing or going is no removal
 
 
@@ -91,11 +93,12 @@ def compare_entries(section_key: str, old: dict, new: dict) -> tuple[dict | None
 
 def _field_change(section_key: str, old: dict, new: dict, name: str) -> tuple[str | None, str | None]:
     """The change kind of one field, and a breaking-change message when it is major."""
-    subject = f"{_singular(section_key)} '{new['key']}'"
+    singular, key = _singular(section_key), new["key"]
     if name == TRANSLATIONS:
         return ("patch" if translation_changes(section_key, old.get(name), new.get(name)) else None), None
     if name not in new:
-        return "major", f"{subject.capitalize()}: the field '{name}' was removed."
+        return "major", Phrase(N_("%(singular)s '%(key)s': the field '%(field)s' was removed."),
+                               singular=Word(singular.capitalize(), singular), key=key, field=name)
     before, after = old.get(name), new.get(name)
     if name in old and before == after and json_type(before) == json_type(after):
         return None, None
@@ -103,8 +106,11 @@ def _field_change(section_key: str, old: dict, new: dict, name: str) -> tuple[st
         return None, None  # a field the registry gained, still empty: nothing a reader would see
     old_type, new_type = json_type(before), json_type(after)
     if name in old and old_type and new_type and old_type != new_type:
-        return "major", (f"{subject.capitalize()}: the field '{name}' changed type "
-                         f"from {old_type} to {new_type} ({_short(before)} → {_short(after)}).")
+        return "major", Phrase(N_("%(singular)s '%(key)s': the field '%(field)s' changed type from "
+                                  "%(old_type)s to %(new_type)s (%(old)s → %(new)s)."),
+                               singular=Word(singular.capitalize(), singular), key=key,
+                               field=name, old_type=Word(old_type), new_type=Word(new_type), old=_short(before),
+                               new=_short(after))
     return ("patch" if is_prose(section_key, name) else "minor"), None
 
 
@@ -112,13 +118,15 @@ def _removal_message(section_key: str, entry: dict, added: list, new_homes: dict
     singular, key, name = _singular(section_key), entry["key"], entry.get("name") or entry["key"]
     if key in new_homes:
         target = SECTIONS.get(new_homes[key])
-        target_title = target.title if target else new_homes[key]
-        return (f"The {singular} '{key}' ({name}) moved to {target_title}: "
-                f"tools that read it from {_title(section_key)} no longer find it.")
+        target_title = Word(target.title) if target else new_homes[key]
+        return Phrase(N_("The %(singular)s '%(key)s' (%(name)s) moved to %(target)s: tools that read it from "
+                         "%(source)s no longer find it."), singular=singular, key=key, name=name,
+                      target=target_title, source=_title(section_key))
     for other in added:
         if (other.get("name") or "").casefold() == name.casefold():
-            return f"The key of the {singular} '{name}' changed from '{key}' to '{other['key']}'."
-    return f"The {singular} '{key}' ({name}) was removed."
+            return Phrase(N_("The key of the %(singular)s '%(name)s' changed from '%(key)s' to '%(new_key)s'."),
+                          singular=singular, name=name, key=key, new_key=other["key"])
+    return Phrase(N_("The %(singular)s '%(key)s' (%(name)s) was removed."), singular=singular, key=key, name=name)
 
 
 def is_prose(section_key: str, field_name: str) -> bool:
@@ -149,61 +157,64 @@ def json_type(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        return "boolean"
+        return N_("boolean")
     if isinstance(value, (int, float)):
-        return "number"
+        return N_("number")
     if isinstance(value, str):
-        return "text"
+        return N_("text")
     if isinstance(value, list):
-        return "list"
-    return "object"
+        return N_("list")
+    return N_("object")
 
 
 def change_reasons(diff: dict) -> list[tuple[str, str]]:
-    """(kind, sentence) for every change in a diff, weightiest first: why the number moves."""
+    """(kind, sentence) for every change in a diff, weightiest first: why the number moves. Sentences
+    are Phrases: English as text, translated where a page shows them."""
     reasons = [("major", message) for message in diff["breaking"]]
     for section_key, result in diff["sections"].items():
         singular = _singular(section_key)
         for entry in result["added"]:
-            reasons.append(("minor", f"adds the {singular} '{entry.get('name') or entry['key']}'"))
+            reasons.append(("minor", Phrase(N_("adds the %(singular)s '%(name)s'"), singular=singular,
+                                            name=entry.get("name") or entry["key"])))
         for item in result["changed"]:
             minor_fields = [f for f in item["fields"] if not is_prose(section_key, f)]
             prose_fields = [f for f in item["fields"] if is_prose(section_key, f)]
-            what = f"the {singular} '{item['name']}'"
+            what = {"singular": singular, "name": item["name"]}
             if item["fields"].get("deprecated", {}).get("new") is True:
-                reasons.append(("minor", f"deprecates {what}"))
+                reasons.append(("minor", Phrase(N_("deprecates the %(singular)s '%(name)s'"), **what)))
                 minor_fields.remove("deprecated")
             if minor_fields:
-                reasons.append(("minor", f"changes the {_labels(section_key, minor_fields)} of {what}"))
+                reasons.append(("minor", Phrase(N_("changes the %(fields)s of the %(singular)s '%(name)s'"),
+                                                fields=_labels(section_key, minor_fields), **what)))
             if prose_fields:
-                reasons.append(("patch", f"rewords the {_labels(section_key, prose_fields)} of {what}"))
+                reasons.append(("patch", Phrase(N_("rewords the %(fields)s of the %(singular)s '%(name)s'"),
+                                                fields=_labels(section_key, prose_fields), **what)))
     return sorted(reasons, key=lambda reason: -CHANGE_KINDS.index(reason[0]))
 
 
-def field_label(section_key: str, field_name: str) -> str:
-    """A field's human label, lower case unless it is an acronym."""
+def field_label(section_key: str, field_name: str) -> Word:
+    """A field's human label, lower case unless it is an acronym (translated from its registry label)."""
     if field_name in BASE_LABELS:
         return BASE_LABELS[field_name]
     section = SECTIONS.get(section_key)
     if section is None or field_name not in section.field_names:
-        return field_name.replace("_", " ")
+        return Word(field_name.replace("_", " "))
     label = section.field(field_name).label
-    return label if label.isupper() else label.lower()
+    return Word(label if label.isupper() else label.lower(), label)
 
 
-def _labels(section_key: str, names: list[str]) -> str:
-    labels = [field_label(section_key, name) for name in names]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+def _labels(section_key: str, names: list[str]) -> tuple[Word, ...]:
+    return tuple(field_label(section_key, name) for name in names)
 
 
-def _singular(section_key: str) -> str:
+def _singular(section_key: str) -> Word:
     section = SECTIONS.get(section_key)
-    return section.singular if section else "entry"
+    return Word(section.singular) if section else Word(N_("entry"))
 
 
 def _title(section_key: str) -> str:
     section = SECTIONS.get(section_key)
-    return section.title if section else section_key
+    return Word(section.title) if section else section_key
 
 
 def _short(value) -> str:
