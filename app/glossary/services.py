@@ -1,6 +1,7 @@
 """Reads for the glossary: the A–Z listing, one term with its back-links, the auto-linker."""
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import quote
 
 from flask import url_for
@@ -10,16 +11,20 @@ from sqlalchemy import func, select
 
 from app.cache import BoundedMemo
 from app.extensions import db
-from app.glossary.history import field_title
+from app.glossary.history import FieldChange, HistoryEvent, _field_change, field_title
 from app.glossary.index import ensure_search_index, index_fact
 from app.glossary.models import GlossaryTerm
 from app.glossary.search import SearchHit, search_terms
-from app.markdown import render_markdown_html
+from app.i18n import current_language
+from app.markdown import markdown_to_text, render_markdown_html
 from app.models import Team
 from app.versions.published import PublishedDocument, current_version_ref, document_for
-from app.sla.autolink import LinkTarget, TermLinker
+from app.sla.autolink import LinkTarget, TermLinker, first_sentence
+from app.sla.diff import translation_changes
 from app.sla.schema import TEAM, TEAM_PATTERN
 from app.sla.sections import SECTIONS
+from app.sla.translations import DEFAULT_LANGUAGE, document_language, localized
+from app.versions.language import Shown, localized_field
 from app.text import LATIN_LETTERS, OTHER_GROUP, THAI_LETTERS
 
 TEAM_SLUG = re.compile(TEAM_PATTERN)
@@ -67,6 +72,29 @@ class GlossaryListing:
     letter_counts: dict[str, int] = field(default_factory=dict)
     letter: str | None = None  # set when one letter is shown at a time (large glossaries)
     searching: bool = False
+
+    @cached_property
+    def document(self) -> PublishedDocument | None:
+        """The listed version's document: the index holds primary names only, pages take the reader's from here."""
+        return document_for(self.version) if self.version is not None else None
+
+    @cached_property
+    def primary(self) -> str:
+        """The language the listed version is written in."""
+        return document_language(self.document.data) if self.document is not None else DEFAULT_LANGUAGE
+
+    def name(self, key: str, primary_name: str) -> Shown:
+        """A listed term's name in the reader's language where translated (the document is memoised by hash)."""
+        entry = self.document.entry(key)[1] if self.document is not None else None
+        return localized_field(entry or {"name": primary_name}, "name", self.primary)
+
+    def summary(self, key: str, primary_summary: str) -> Shown:
+        """A listed term's first sentence, from its definition in the reader's language where translated."""
+        entry = (self.document.entry(key)[1] if self.document is not None else None) or {}
+        definition = localized_field(entry, "definition", self.primary)
+        if definition.language == self.primary:
+            return Shown(primary_summary, self.primary, definition.fallback)
+        return Shown(first_sentence(markdown_to_text(definition.value)), definition.language, False)
 
     @property
     def letters(self) -> tuple[str, ...]:
@@ -116,6 +144,7 @@ class Backlink:
     name: str
     section: str
     via: str  # the field that points here
+    language: str = "en"  # the language `name` is in
 
     @property
     def via_label(self) -> str:
@@ -137,6 +166,8 @@ class TermView:
     backlinks: list[Backlink]
     successor: dict | None
     team_name: str
+    primary: str  # the document's primary language
+    definition: Shown  # which language the definition is shown in, and whether that is a fallback
 
 
 def get_term(key: str) -> TermView | None:
@@ -149,14 +180,23 @@ def get_term(key: str) -> TermView | None:
     if entry is None:
         return None
     successor = document.entry(entry["superseded_by"])[1] if entry.get("superseded_by") else None
-    backlinks = [Backlink(e["key"], e.get("name") or e["key"], s, via)
-                 for s, e, via in document.referrers.get(key, [])]
+    primary, reader = document_language(document.data), current_language()
+    backlinks = [Backlink(e["key"], name, s, via, language)
+                 for s, e, via in document.referrers.get(key, []) for name, language in [_name_in(e, reader, primary)]]
     backlinks.sort(key=lambda b: b.name.casefold())
-    html = linker_for(version.sha256, document).link_html(render_markdown_html(entry.get("definition")), key)
+    definition = localized_field(entry, "definition", primary)
+    html = linker_for(version.sha256, document).link_html(render_markdown_html(definition.value), key)
     team = entry.get("team") or ""
     team_name = db.session.scalar(select(Team.name).where(Team.slug == team)) or team
     return TermView(key=key, section=section, entry=entry, version=version, definition_html=Markup(html),
-                    backlinks=backlinks, successor=successor, team_name=team_name)
+                    backlinks=backlinks, successor=successor, team_name=team_name, primary=primary,
+                    definition=definition)
+
+
+def _name_in(entry: dict, language: str, primary: str) -> tuple[str, str]:
+    """(name, its language): the entry's name in `language` where translated, else the primary one."""
+    name, shown = localized(entry, "name", language, primary)
+    return (name, shown) if name else (entry["key"], primary)
 
 
 _linkers = BoundedMemo(4)  # by document hash and URL scheme
@@ -170,10 +210,13 @@ def linker_for(sha256: str | None, document: PublishedDocument) -> TermLinker:
 
 
 def link_targets(document: PublishedDocument) -> list[LinkTarget]:
-    """Every term of a document as something mentions may link to: name, synonyms and key (MQL for mql)."""
+    """Every term of a document as something mentions may link to: name, synonyms and key (MQL for mql),
+    in every language the entry is written in, so a translated definition links its mentions too."""
     targets, href = [], url_for("glossary.term", key="KEY").rsplit("KEY", 1)
     for key, (_section, entry) in document.entries.items():
-        phrases = (entry.get("name") or "", *[s for s in entry.get("synonyms") or [] if isinstance(s, str)],
+        versions = (entry, *(values for values in (entry.get("translations") or {}).values() if isinstance(values, dict)))
+        phrases = (*[text for values in versions for text in (values.get("name"), *(values.get("synonyms") or []))
+                     if isinstance(text, str) and text],
                    key.replace("-", " ").replace("_", " "))
         targets.append(LinkTarget(key=key, phrases=tuple(phrases), href=quote(key, safe="").join(href),
                                   definition=entry.get("definition") or ""))
@@ -187,3 +230,18 @@ def autolink_definition(source: str | None, self_key: str | None = None) -> Mark
     if version is None or not html:
         return Markup(html)
     return Markup(linker_for(version.sha256, document_for(version)).link_html(html, self_key))
+
+
+def history_translations(key: str, history: list[HistoryEvent]) -> dict[int, list[tuple[str, FieldChange]]]:
+    """By version id, (language, change) for every translated field a version changed: a history shows a
+    translation per language and field, as the review does, not as one object."""
+    changes = {}
+    for event in history:
+        if event.previous is None or not any(f.name == "translations" for f in event.fields):
+            continue
+        section, new = document_for(event.version).entry(key)
+        old = document_for(event.previous).entry(key)[1] or {}
+        changes[event.version.id] = [(language, _field_change(section, name, before, after))
+                                     for language, name, before, after
+                                     in translation_changes(section, old.get("translations"), new.get("translations"))]
+    return changes

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from app.auth.access import role_required
 from app.glossary import bp
 from app.glossary.history import ever_published, term_history
-from app.glossary.services import GlossaryQuery, find_terms, get_term, team_choices
+from app.glossary.services import GlossaryQuery, find_terms, get_term, history_translations, team_choices
 from app.htmx import page_or_block
 
 
@@ -32,5 +32,8 @@ def term(key: str):
         history = term_history(key) if ever_published(key) else []
         if not history:
             abort(404, _("There is no term “%(key)s” in the current agreement.", key=key[:64]))
-        return render_template("glossary/removed.html", key=key, history=history), 404
-    return render_template("glossary/term.html", term=view, history=term_history(key))
+        return render_template("glossary/removed.html", key=key, history=history,
+                               translated=history_translations(key, history)), 404
+    history = term_history(key)
+    return render_template("glossary/term.html", term=view, history=history,
+                           translated=history_translations(key, history))
