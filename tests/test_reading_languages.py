@@ -73,10 +73,12 @@ def test_an_english_reader_sees_english_without_a_note(reader):
 
 def test_a_translated_definition_links_mentions_by_their_translated_names(app, login_as):
     make_published([mql({"th": {"definition": "ส่งต่อด้วย การส่งมอบ ตามข้อตกลง"}}),
-                    handover({"th": {"name": "การส่งมอบ"}})])
-    page = get(login_as("reader"), "/terms/mql", THAI)
-    definition = page.split('class="definition">')[1].split("</div>")[0]
-    assert 'href="/terms/handover"' in definition
+                    handover({"th": {"name": "การส่งมอบ", "definition": "เมื่อฝ่ายขายรับลีดต่อ"}})])
+    client = login_as("reader")
+    definition = get(client, "/terms/mql", THAI).split('class="definition">')[1].split("</div>")[0]
+    assert '<a href="/terms/handover" class="term-link" title="เมื่อฝ่ายขายรับลีดต่อ">การส่งมอบ</a>' in definition
+    english = get(client, "/terms/mql")
+    assert 'class="term-link" title="When sales takes over a lead.">Handover</a>' in english, "titles per language"
 
 
 def test_the_glossary_list_shows_the_readers_names_with_the_primary_beside(reader):

@@ -199,27 +199,31 @@ def _name_in(entry: dict, language: str, primary: str) -> tuple[str, str]:
     return (name, shown) if name else (entry["key"], primary)
 
 
-_linkers = BoundedMemo(4)  # by document hash and URL scheme
+_linkers = BoundedMemo(4)  # by document hash, URL scheme and the reader's language
 
 
 def linker_for(sha256: str | None, document: PublishedDocument) -> TermLinker:
-    """The auto-linker for a document's terms, built once per document (and URL scheme)."""
+    """The auto-linker for a document's terms in the reader's language, built once per document (and URL
+    scheme and language: a link's title is the first sentence of the definition the reader would see)."""
+    language = current_language()
     if not sha256:
-        return TermLinker(link_targets(document))
-    return _linkers.get((sha256, url_for("glossary.term", key="-")), lambda: TermLinker(link_targets(document)))
+        return TermLinker(link_targets(document, language))
+    return _linkers.get((sha256, url_for("glossary.term", key="-"), language),
+                        lambda: TermLinker(link_targets(document, language)))
 
 
-def link_targets(document: PublishedDocument) -> list[LinkTarget]:
+def link_targets(document: PublishedDocument, language: str) -> list[LinkTarget]:
     """Every term of a document as something mentions may link to: name, synonyms and key (MQL for mql),
     in every language the entry is written in, so a translated definition links its mentions too."""
     targets, href = [], url_for("glossary.term", key="KEY").rsplit("KEY", 1)
+    primary = document_language(document.data)
     for key, (_section, entry) in document.entries.items():
         versions = (entry, *(values for values in (entry.get("translations") or {}).values() if isinstance(values, dict)))
         phrases = (*[text for values in versions for text in (values.get("name"), *(values.get("synonyms") or []))
                      if isinstance(text, str) and text],
                    key.replace("-", " ").replace("_", " "))
         targets.append(LinkTarget(key=key, phrases=tuple(phrases), href=quote(key, safe="").join(href),
-                                  definition=entry.get("definition") or ""))
+                                  definition=localized(entry, "definition", language, primary)[0] or ""))
     return targets
 
 
