@@ -15,7 +15,8 @@ MQL_TH = {"name": "ลีดที่ผ่านการคัดกรอง�
 
 
 def mql(translations=None, definition="A lead **ready** for sales; see the Handover."):
-    entry = make_entry("terms", "mql", "Marketing qualified lead", definition=definition, synonyms=["MQL"], related=["handover"])
+    entry = make_entry("terms", "mql", "Marketing qualified lead", definition=definition, synonyms=["MQL"],
+                       related=["handover"])
     entry.translations = translations
     return entry
 

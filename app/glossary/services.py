@@ -218,8 +218,9 @@ def link_targets(document: PublishedDocument, language: str) -> list[LinkTarget]
     targets, href = [], url_for("glossary.term", key="KEY").rsplit("KEY", 1)
     primary = document_language(document.data)
     for key, (_section, entry) in document.entries.items():
-        versions = (entry, *(values for values in (entry.get("translations") or {}).values() if isinstance(values, dict)))
-        phrases = (*[text for values in versions for text in (values.get("name"), *(values.get("synonyms") or []))
+        translations = [values for values in (entry.get("translations") or {}).values() if isinstance(values, dict)]
+        phrases = (*[text for values in (entry, *translations)
+                     for text in (values.get("name"), *(values.get("synonyms") or []))
                      if isinstance(text, str) and text],
                    key.replace("-", " ").replace("_", " "))
         targets.append(LinkTarget(key=key, phrases=tuple(phrases), href=quote(key, safe="").join(href),
