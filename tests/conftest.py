@@ -7,6 +7,7 @@ migrations, as in production. Nothing is shared between workers: files live unde
 worker's tmp_path and live servers listen on ports the system hands out.
 """
 import os
+import re
 import shutil
 import threading
 import uuid
@@ -225,6 +226,17 @@ def login_as(app, make_user):
 
 
 # --- a real server and a real browser -------------------------------------------------------
+
+def sign_in_page(page, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form in Chromium and wait until the header says so."""
+    from playwright.sync_api import expect
+
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
+
 
 @pytest.fixture
 def live_server(database_url):

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.transactions import transaction
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in_page
 from tests.factories import make_published
 from tests.test_thai_search import corpus_entries
 
@@ -57,14 +57,6 @@ def thai_agreement(live_server):
     return live_server
 
 
-def sign_in(page):
-    page.goto("/login")
-    page.get_by_label("Email").fill(READER)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
-
-
 def switch_to_thai(page):
     page.get_by_role("form", name="Language").get_by_role("button", name="ไทย").click()
     expect(page.locator("html")).to_have_attribute("lang", "th")
@@ -72,7 +64,7 @@ def switch_to_thai(page):
 
 def test_a_thai_reader_sees_thai_searches_by_input_method_and_paste_and_reads_buddhist_dates(page, thai_agreement):
     page.add_init_script(COMPOSITION_LOG)
-    sign_in(page)
+    sign_in_page(page, READER)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     switch_to_thai(page)
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.transactions import transaction
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in_page
 from tests.factories import make_published
 from tests.test_thai_search import corpus_entries
 
@@ -25,16 +25,8 @@ def thai_glossary(live_server):
     return live_server
 
 
-def sign_in(page):
-    page.goto("/login")
-    page.get_by_label("Email").fill(READER)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
-
-
 def test_thai_composed_and_pasted_narrows_results_and_back_restores_them(page, thai_glossary):
-    sign_in(page)
+    sign_in_page(page, READER)
     page.goto("/glossary")
     search = page.get_by_label("Search terms")
     search.focus()
