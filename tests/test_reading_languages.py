@@ -97,6 +97,13 @@ def test_a_search_by_the_primary_name_shows_both_names(reader):
     assert '<small class="primary-name" lang="en"><mark>Marketing</mark> qualified lead</small>' in page
 
 
+@pytest.mark.parametrize("headers", [THAI, {}])
+def test_a_word_only_in_the_translated_definition_finds_the_term(reader, headers):
+    page = get(reader, "/glossary?q=" + "ส่งต่อ", headers)  # in MQL's Thai definition alone
+    assert 'href="/terms/mql"' in page and 'href="/terms/handover"' not in page
+    assert "<mark>ส่งต่อ</mark>" in page
+
+
 def test_the_glossary_list_in_english_is_unchanged(reader):
     page = get(reader, "/glossary")
     assert 'class="term-name" lang="en">Marketing qualified lead</a>' in page

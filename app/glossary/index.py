@@ -48,15 +48,18 @@ def term_row(section: str, entry: dict) -> dict:
     key_words = entry["key"].replace("-", " ").replace("_", " ")
     plain = markdown_to_text(entry.get("definition"))
     name = entry.get("name") or entry["key"]
-    # The name and synonyms in the other language are found too (app/sla/translations.py).
-    translated = [text for values in (entry.get("translations") or {}).values()
+    # The name, synonyms and definition in the other language are found too (app/sla/translations.py).
+    translations = list((entry.get("translations") or {}).values())
+    translated = [text for values in translations
                   for text in [values.get("name"), *(values.get("synonyms") or [])] if isinstance(text, str)]
+    searched = "\n\n".join([plain, *(markdown_to_text(values.get("definition")) for values in translations
+                                       if isinstance(values.get("definition"), str))])
     return {
         "entry_key": entry["key"], "section": section,
         "team": entry.get("team") or "", "name": name,
         "sort_name": sort_name(name), "letter": initial_letter(name),
         "synonyms": "\n".join(synonyms), "aliases": "\n".join([key_words, *synonyms, *translated]),
-        "definition_text": plain, "summary": first_sentence(plain),
+        "definition_text": searched, "summary": first_sentence(plain),
         "deprecated": bool(entry.get("deprecated")), "superseded_by": entry.get("superseded_by"),
     }
 
