@@ -93,7 +93,7 @@ def _event(version, previous_version, old_section, old, section, new, seen) -> H
     moved = old_section != section
     if item is None and not moved:
         return None
-    fields = [_field_change(section, name, change["old"], change["new"])
+    fields = [field_change(section, name, change["old"], change["new"])
               for name, change in (item["fields"].items() if item else [])]
     if moved:
         fields.insert(0, FieldChange("section", field_title(section, "section"), old_section, section,
@@ -102,7 +102,8 @@ def _event(version, previous_version, old_section, old, section, new, seen) -> H
     return HistoryEvent(version, previous_version, change, new, tuple(fields))
 
 
-def _field_change(section: str, name: str, old, new) -> FieldChange:
+def field_change(section: str, name: str, old, new) -> FieldChange:
+    """One field's change as a history row; the term page shows translated fields with it too."""
     if is_prose(section, name) and isinstance(old, str | None) and isinstance(new, str | None):
         diff = word_diff_html(old or "", new or "")
     else:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.cache import BoundedMemo
 from app.extensions import db
-from app.glossary.history import FieldChange, HistoryEvent, _field_change, field_title
+from app.glossary.history import FieldChange, HistoryEvent, field_change, field_title
 from app.glossary.index import ensure_search_index, index_fact
 from app.glossary.models import GlossaryTerm
 from app.glossary.search import SearchHit, search_terms
@@ -246,7 +246,7 @@ def history_translations(key: str, history: list[HistoryEvent]) -> dict[int, lis
             continue
         section, new = document_for(event.version).entry(key)
         old = document_for(event.previous).entry(key)[1] or {}
-        changes[event.version.id] = [(language, _field_change(section, name, before, after))
+        changes[event.version.id] = [(language, field_change(section, name, before, after))
                                      for language, name, before, after
                                      in translation_changes(section, old.get("translations"), new.get("translations"))]
     return changes
