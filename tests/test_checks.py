@@ -118,6 +118,174 @@ def test_a_deal_stage_that_still_quotes_its_old_probability_is_a_warning():
     assert codes(run_checks(after, before)) == [("prose.stale_number", WARNING, ("proposal",))]
 
 
+# --- commitments, connect sequences, scoring rules and stage minimums ---------------------------
+
+def commitment(key="follow-up", measure=None, **fields):
+    return {"key": key, "name": key.replace("-", " ").title(), "deprecated": False, "superseded_by": None,
+            "definition": fields.pop("definition", ""), "team": "sales", "from_team": "sales",
+            "to_team": "marketing", "metric": "Follow-up", "target": fields.pop("target", 1), "unit": "",
+            "period": "month", "measure": measure, **fields}
+
+
+def attempt(key, day, lead_types=()):
+    return {"key": key, "name": key, "position": day, "day": day, "channel": "call", "counts_as_connect": True,
+            "lead_types": list(lead_types), "deprecated": False, "superseded_by": None, "definition": ""}
+
+
+def lead_type(key):
+    return {"key": key, "name": key.title(), "routing": "Sales", "deprecated": False, "superseded_by": None,
+            "definition": ""}
+
+
+STAGES = [stage("mql", "MQL", 1, 50), stage("sql", "SQL", 2, 80)]
+CALENDARS = [{"key": "office", "name": "Office hours", "timezone": "Asia/Bangkok", "workdays": ["mon"],
+              "start": "09:00", "end": "18:00", "holidays": [], "deprecated": False, "definition": ""}]
+COMPLETE = {
+    "stage_volume": {"stage": "mql", "target": 120},
+    "response_time": {"stage": "sql", "within": 4, "within_unit": "business_hours", "calendar": "office",
+                      "share": 0.95},
+    "attempts": {"stage": "sql", "target": 1},
+    "conversion": {"stage": "mql", "to_stage": "sql", "share": 0.25, "within": 30, "within_unit": "days"},
+    "prose": {},
+    None: {},
+}
+
+
+def with_commitment(row, attempts=(attempt("call", 0),), lead_types=()):
+    return document(commitments=[row], lifecycle_stages=STAGES, calendars=CALENDARS, connect_attempts=list(attempts),
+                    lead_types=list(lead_types))
+
+
+@pytest.mark.parametrize("measure", list(COMPLETE))
+def test_a_commitment_with_what_its_measure_needs_passes(measure):
+    assert run_checks(with_commitment(commitment(measure=measure, **COMPLETE[measure]))) == []
+
+
+@pytest.mark.parametrize("measure, dropped, named", [
+    ("stage_volume", "stage", "stage"),
+    ("response_time", "stage", "stage"),
+    ("response_time", "within", "within"),
+    ("response_time", "within_unit", "within"),
+    ("response_time", "calendar", "calendar"),
+    ("attempts", "stage", "stage"),
+    ("conversion", "to_stage", "to stage"),
+    ("conversion", "share", "share"),
+])
+def test_a_commitment_missing_what_its_measure_needs_is_an_error(measure, dropped, named):
+    row = commitment(measure=measure, **{k: v for k, v in COMPLETE[measure].items() if k != dropped})
+    found = run_checks(with_commitment(row))
+    assert codes(found) == [("commitment.incomplete", ERROR, ("follow-up",))]
+    assert named in found[0].text.casefold() and blocking(found)
+
+
+def test_a_limit_needs_its_unit_even_without_a_measure():
+    found = run_checks(with_commitment(commitment(within=4)))
+    assert codes(found) == [("commitment.incomplete", ERROR, ("follow-up",))]
+    assert "measures" not in found[0].text
+
+
+@pytest.mark.parametrize("share, broken", [(1.5, True), (-0.1, True), (95, True), (0, False), (1, False)])
+def test_a_share_is_a_fraction(share, broken):
+    row = commitment(measure="conversion", **{**COMPLETE["conversion"], "share": share})
+    assert [c.code for c in run_checks(with_commitment(row))] == (["commitment.share_range"] if broken else [])
+
+
+SIX = [attempt(f"a{day}", day) for day in (0, 1, 3, 5, 9, 14)]
+
+
+@pytest.mark.parametrize("target, within, code", [
+    (6, 14, None),
+    (7, 14, "commitment.attempts_exceed_sequence"),
+    (6, 21, "commitment.attempts_outlast_sequence"),
+    (4, 10, None),
+])
+def test_an_attempts_commitment_asks_no_more_than_the_sequence_has(target, within, code):
+    row = commitment(measure="attempts", stage="sql", target=target, within=within, within_unit="days")
+    found = run_checks(with_commitment(row, SIX))
+    assert codes(found) == ([(code, ERROR, ("follow-up", *(a["key"] for a in SIX)))] if code else [])
+
+
+def test_the_sequence_of_each_lead_type_the_commitment_covers_is_counted():
+    attempts = [attempt("call", 0), attempt("email", 1), attempt("visit", 2, ["parts"])]
+    types = [lead_type("parts"), lead_type("equipment")]
+    for scope, broken in ((["parts"], False), (["equipment"], True), ([], True)):
+        row = commitment(measure="attempts", stage="sql", target=3, lead_types=scope)
+        found = run_checks(with_commitment(row, attempts, types))
+        assert [c.code for c in found] == (["commitment.attempts_exceed_sequence"] if broken else []), scope
+        if broken:
+            assert "Equipment" in found[0].text and "has 2" in found[0].text
+
+
+def test_attempts_asked_without_any_sequence_is_an_error():
+    found = run_checks(with_commitment(commitment(measure="attempts", stage="sql", target=2), attempts=()))
+    assert [c.code for c in found] == ["commitment.attempts_exceed_sequence"]
+
+
+def scoring_rule(key, kind="fit", points=10, **fields):
+    return {"key": key, "name": key.title(), "kind": kind, "field": key, "operator": "exists", "value": None,
+            "points": points, "deprecated": False, "superseded_by": None, "definition": "", **fields}
+
+
+@pytest.mark.parametrize("fields, broken", [
+    ({"action": "set_stage"}, True),
+    ({"action": "set_stage", "stage": "sql"}, False),
+    ({"action": "points"}, False),
+    ({}, False),
+])
+def test_a_rule_that_sets_a_stage_names_it(fields, broken):
+    found = run_checks(document(lead_scoring=[scoring_rule("demo", "engagement", **fields)], lifecycle_stages=STAGES))
+    assert codes(found) == ([("lead_scoring.set_stage_without_stage", ERROR, ("demo",))] if broken else [])
+
+
+@pytest.mark.parametrize("min_fit, min_engagement, expected", [
+    (20, 30, []),
+    (25, 10, ["lifecycle_stage.min_fit_unreachable"]),
+    (20, 31, ["lifecycle_stage.minimums_above_threshold"]),
+    (None, None, []),
+])
+def test_stage_minimums_are_reachable_and_within_the_threshold(min_fit, min_engagement, expected):
+    rules = [scoring_rule("size", points=15), scoring_rule("industry", points=5), scoring_rule("junk", points=-10),
+             scoring_rule("webinar", "engagement", points=40)]
+    stages = [{**stage("mql", "MQL", 1, 50), "min_fit": min_fit, "min_engagement": min_engagement}]
+    found = run_checks(document(lead_scoring=rules, lifecycle_stages=stages))
+    assert [c.code for c in found] == expected
+    assert all(c.severity == WARNING for c in found)
+
+
+@pytest.mark.parametrize("field, old, new, definition", [
+    ("target", 120, 130, "Marketing delivers at least 120 Marketing Qualified Leads a month."),
+    ("target", 1500000, 2000000, "At least EUR 1,500,000 of pipeline a quarter."),
+    ("within", 4, 2, "Sales calls every new SQL within 4 business hours."),
+    ("share", 0.95, 0.9, "The target is met when 95% of the SQLs were attempted in time."),
+])
+def test_a_commitment_that_still_quotes_its_old_number_is_a_warning(field, old, new, definition):
+    unit = {"within_unit": "hours"} if field == "within" else {}
+    before = document(commitments=[commitment("goal", definition=definition, **unit, **{field: old})])
+    after = copy.deepcopy(before)
+    after["sections"]["commitments"][0][field] = new
+    found = run_checks(after, before)
+    assert codes(found) == [("prose.stale_number", WARNING, ("goal",))]
+    after["sections"]["commitments"][0]["definition"] = "Brought up to date."
+    assert run_checks(after, before) == []
+
+
+def test_another_commitments_prose_quoting_the_same_number_is_not_stale():
+    before = document(commitments=[commitment("goal", target=120), commitment("other", definition="We answer 120 calls.")])
+    after = copy.deepcopy(before)
+    after["sections"]["commitments"][0]["target"] = 130
+    assert run_checks(after, before) == []
+
+
+def test_a_stage_minimum_quoted_by_another_stage_is_stale_when_it_changes():
+    mql = {**stage("mql", "Marketing Qualified Lead", 2, 50), "min_fit": 20}
+    sql = stage("sql", "Sales Qualified Lead", 3, 80,
+                definition="A Marketing Qualified Lead that kept its 20 points of fit and asked for a demo.")
+    before = document(lifecycle_stages=[mql, sql])
+    after = copy.deepcopy(before)
+    after["sections"]["lifecycle_stages"][0]["min_fit"] = 25
+    assert codes(run_checks(after, before)) == [("prose.stale_number", WARNING, ("sql", "mql"))]
+
+
 # --- the API ------------------------------------------------------------------------------------
 
 def sample_entries(probability=1.0):
@@ -144,6 +312,23 @@ def test_a_tool_reads_the_checks_of_the_current_and_a_numbered_version(client, a
     assert old.json["errors"] == 1
     assert old.json["checks"][0]["code"] == "deal_stage.won_probability"
     assert old.json["checks"][0]["entries"] == ["won"] and old.json["checks"][0]["severity"] == "error"
+
+
+def test_a_published_versions_checks_are_judged_once_and_a_drafts_every_time(app, monkeypatch):
+    from app.cache import BoundedMemo
+    from app.versions import checks as version_checks_module
+    monkeypatch.setattr(version_checks_module, "_published", BoundedMemo(4))  # nothing judged before
+    calls = []
+    judge = version_checks_module.run_checks
+    monkeypatch.setattr(version_checks_module, "run_checks", lambda *args: calls.append(1) or judge(*args))
+    version = make_published(sample_entries(probability=0.9), number="1.0.0")
+    draft = make_draft(sample_entries(probability=0.8))
+    for _ in range(3):
+        assert [c.code for c in version_checks_module.version_checks(version)] == ["deal_stage.won_probability"]
+    assert len(calls) == 1
+    for _ in range(2):
+        assert [c.code for c in version_checks_module.version_checks(draft)] == ["deal_stage.won_probability"]
+    assert len(calls) == 3
 
 
 @pytest.mark.parametrize("query, status", [("?version=9.9.9", 404), ("?version=draft", 403)])

@@ -9,20 +9,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from app.messages import N_
+from app.messages import N_, Phrase, Word
+from app.sla.commitments import MEASURE_WORDS, missing_fields, number
 from app.sla.sections import PROSE_BASE_FIELDS, SECTIONS
 
 ERROR, WARNING = "error", "warning"
 # A number that text quotes as a lead score: "a lead score of 50", "reaches 60 points", "คะแนน 50".
 SCORE_NUMBER = re.compile(r"(?:score|points?|threshold|คะแนน)\D{0,24}?(?<![\d.])(\d{1,6})(?![\d.])|"
                           r"(?<![\d.])(\d{1,6})\s*(?:points?|คะแนน)", re.IGNORECASE)
+PLAIN_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d{1,9})(?![\d]|[.,]\d)")
 PERCENT_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:%|percent|เปอร์เซ็นต์)", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass(frozen=True)
 class Check:
-    """One finding: `message % params` in English; pages show `_(message, **params)`."""
+    """One finding: `message % params` in English; pages show `phrase|translated` (Word params translated too)."""
     code: str
     severity: str
     message: str
@@ -31,17 +33,19 @@ class Check:
     entries: tuple[str, ...] = ()
 
     @property
+    def phrase(self) -> Phrase:
+        return Phrase(self.message, **self.params)
+
+    @property
     def text(self) -> str:
-        return self.message % self.params if self.params else self.message
+        return str(self.phrase)
 
     def as_json(self) -> dict:
         return {"code": self.code, "severity": self.severity, "message": self.text, "section": self.section,
                 "entries": list(self.entries)}
 
 
-def _number(value) -> float | None:
-    """A number the rules can compare, or None (a draft may hold anything its checks must survive)."""
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+_number = number  # a number the rules can compare, or None (a draft may hold anything its checks must survive)
 
 
 def _entries(document: dict, section: str) -> list[dict]:
@@ -113,15 +117,120 @@ def _references(document: dict) -> Iterator[Check]:
                 named = entry.get(f.name) or []
                 known = keys_by_section.get(f.ref_section, set()) if f.ref_section else every_key
                 for missing in [k for k in ([named] if isinstance(named, str) else named) if k not in known]:
-                    yield _unresolved(section_key, entry, f.label, missing)
+                    yield _unresolved(section_key, entry, Word(f.label), missing)
             if entry.get("superseded_by") and entry["superseded_by"] not in every_key:
-                yield _unresolved(section_key, entry, N_("Superseded by"), entry["superseded_by"])
+                yield _unresolved(section_key, entry, Word(N_("Superseded by")), entry["superseded_by"])
 
 
 def _unresolved(section: str, entry: dict, label: str, missing: str) -> Check:
     return Check("reference.unresolved", ERROR,
                  N_("“%(name)s” names “%(missing)s” in %(field)s, but this version has no entry with that key."),
                  {"name": entry["name"], "missing": missing, "field": label}, section, (entry["key"],))
+
+
+def _field_word(section: str, name: str) -> Word:
+    """A field's label for a message (the field's name until the registry knows it)."""
+    try:
+        return Word(SECTIONS[section].field(name).label)
+    except KeyError:
+        return Word(name.replace("_", " "))
+
+
+def _commitment_fields(document: dict) -> Iterator[Check]:
+    """A measured commitment has what its measure needs, and its share is a fraction."""
+    for entry in _live(document, "commitments"):
+        missing = missing_fields(entry)
+        if missing and entry.get("measure") in MEASURE_WORDS:
+            yield Check("commitment.incomplete", ERROR,
+                        N_("Commitment “%(name)s” measures %(measure)s, so it needs %(fields)s."),
+                        {"name": entry["name"], "measure": Word(MEASURE_WORDS[entry["measure"]]),
+                         "fields": tuple(_field_word("commitments", f) for f in missing)},
+                        "commitments", (entry["key"],))
+        elif missing:
+            yield Check("commitment.incomplete", ERROR, N_("Commitment “%(name)s” needs %(fields)s."),
+                        {"name": entry["name"], "fields": tuple(_field_word("commitments", f) for f in missing)},
+                        "commitments", (entry["key"],))
+        share = _number(entry.get("share"))
+        if share is not None and not 0 <= share <= 1:
+            yield Check("commitment.share_range", ERROR,
+                        N_("Commitment “%(name)s” has a share of %(share)s: a share is a fraction from 0 to 1 "
+                           "(0.95 is 95 %%)."),
+                        {"name": entry["name"], "share": share}, "commitments", (entry["key"],))
+
+
+def _live(document: dict, section: str) -> list[dict]:
+    return [e for e in _entries(document, section) if not e.get("deprecated")]
+
+
+def _sequence(document: dict, lead_type: str | None) -> list[dict]:
+    """The connect attempts a lead of `lead_type` gets: those for every type and those for its own."""
+    return [a for a in _live(document, "connect_attempts")
+            if not a.get("lead_types") or lead_type in a.get("lead_types")]
+
+
+def _attempts_fit_sequence(document: dict) -> Iterator[Check]:
+    """An `attempts` commitment asks no more attempts, and no longer, than the connect sequence of each
+    lead type it covers has."""
+    every_type = [t["key"] for t in _live(document, "lead_types")] or [None]
+    for entry in _live(document, "commitments"):
+        target, within = _number(entry.get("target")), _number(entry.get("within"))
+        if entry.get("measure") != "attempts" or (target is None and within is None):
+            continue
+        days = within if entry.get("within_unit") == "days" else None
+        for lead_type in entry.get("lead_types") or every_type:
+            sequence = _sequence(document, lead_type)
+            last_day = max((_number(a.get("day")) or 0 for a in sequence), default=0)
+            keys = (entry["key"], *(a["key"] for a in sequence))
+            params = {"name": entry["name"], "target": _plain(target) if target is not None else "",
+                      "count": len(sequence), "lead_type": _lead_type_name(document, lead_type)}
+            if target is not None and target > len(sequence):
+                yield Check("commitment.attempts_exceed_sequence", ERROR,
+                            N_("Commitment “%(name)s” asks for %(target)s connect attempts, but the connect sequence "
+                               "for %(lead_type)s has %(count)s."),
+                            params, "commitments", keys)
+                break
+            if days is not None and days > last_day and sequence:
+                yield Check("commitment.attempts_outlast_sequence", ERROR,
+                            N_("Commitment “%(name)s” runs over %(days)s days, but the connect sequence for "
+                               "%(lead_type)s ends on day %(last_day)s."),
+                            params | {"days": _plain(days), "last_day": _plain(last_day)}, "commitments", keys)
+                break
+
+
+def _lead_type_name(document: dict, key: str | None) -> str:
+    if key is None:
+        return Word(N_("every lead"))
+    return next((t["name"] for t in _entries(document, "lead_types") if t["key"] == key), key)
+
+
+def _set_stage_rules(document: dict) -> Iterator[Check]:
+    """A scoring rule that sets a stage names the stage it sets."""
+    for rule in _live(document, "lead_scoring"):
+        if rule.get("action") == "set_stage" and not rule.get("stage"):
+            yield Check("lead_scoring.set_stage_without_stage", ERROR,
+                        N_("Scoring rule “%(name)s” sets a lifecycle stage but does not say which."),
+                        {"name": rule["name"]}, "lead_scoring", (rule["key"],))
+
+
+def _stage_minimums(document: dict) -> Iterator[Check]:
+    """A stage's fit minimum is one the fit rules can give, and its minimums do not outgrow its threshold."""
+    rules = _live(document, "lead_scoring")
+    best_fit = sum(max(_number(r.get("points")) or 0, 0) * (_number(r.get("max_occurrences")) or 1)
+                   for r in rules if r.get("kind") == "fit" and r.get("action") in (None, "points"))
+    for stage in _live(document, "lifecycle_stages"):
+        min_fit, min_engagement = _number(stage.get("min_fit")), _number(stage.get("min_engagement"))
+        threshold = _number(stage.get("score_threshold"))
+        params = {"name": stage["name"], "min_fit": _plain(min_fit or 0), "best_fit": _plain(best_fit)}
+        if rules and min_fit is not None and min_fit > best_fit:
+            yield Check("lifecycle_stage.min_fit_unreachable", WARNING,
+                        N_("“%(name)s” needs %(min_fit)s fit points, but the fit rules give at most %(best_fit)s."),
+                        params, "lifecycle_stages", (stage["key"],))
+        if threshold is not None and (min_fit or 0) + (min_engagement or 0) > threshold:
+            yield Check("lifecycle_stage.minimums_above_threshold", WARNING,
+                        N_("“%(name)s” needs %(min_fit)s fit and %(min_engagement)s engagement points, more than "
+                           "its score threshold of %(threshold)s."),
+                        params | {"min_engagement": _plain(min_engagement or 0), "threshold": _plain(threshold)},
+                        "lifecycle_stages", (stage["key"],))
 
 
 def _icp_scored(document: dict) -> Iterator[Check]:
@@ -176,51 +285,73 @@ def _whole(text: str, index: int, length: int) -> bool:
     return not (before.isalnum() and before.isascii()) and not (after.isalnum() and after.isascii())
 
 
-def _changed_numbers(document: dict, previous: dict | None) -> list[tuple[str, dict, str, float]]:
-    """(section, entry, field, old value) for each threshold or probability that differs from `previous`."""
+# The numbers prose quotes: (section, field, how they are quoted, whether other entries that name the
+# entry quote it too). A commitment's target is any number, so only its own prose is read for it.
+QUOTED_NUMBERS = (("lifecycle_stages", "score_threshold", "score", True), ("lifecycle_stages", "min_fit", "score", True),
+                  ("lifecycle_stages", "min_engagement", "score", True), ("deal_stages", "probability", "percent", True),
+                  ("commitments", "target", "plain", False), ("commitments", "within", "plain", False),
+                  ("commitments", "share", "percent", False))
+
+
+def _changed_numbers(document: dict, previous: dict | None) -> list[tuple[dict, str, str, bool, float]]:
+    """(entry, field, how it is quoted, read elsewhere, old value) for each quoted number that differs from `previous`."""
     if not previous:
         return []
     changed = []
-    for section, field_name in (("lifecycle_stages", "score_threshold"), ("deal_stages", "probability")):
+    for section, field_name, quoting, elsewhere in QUOTED_NUMBERS:
         before = {e["key"]: e.get(field_name) for e in _entries(previous, section)}
-        for entry in _entries(document, section):
+        for entry in _live(document, section):
             old, new = _number(before.get(entry["key"])), _number(entry.get(field_name))
-            if old is not None and new is not None and old != new and not entry.get("deprecated"):
-                changed.append((section, entry, field_name, old))
+            if old is not None and new is not None and old != new:
+                changed.append((entry, field_name, quoting, elsewhere, old))
     return changed
 
 
+def _quoted(sentence: str, quoting: str) -> list[float]:
+    """The numbers a sentence quotes the way `quoting` says (percentages as fractions)."""
+    if quoting == "percent":
+        return [int(q) / 100 for q in PERCENT_NUMBER.findall(sentence)]
+    if quoting == "score":
+        return [int(a or b) for a, b in SCORE_NUMBER.findall(sentence)]
+    return [float(n.replace(",", "")) for n in PLAIN_NUMBER.findall(sentence)]
+
+
 def _stale_numbers(document: dict, previous: dict | None = None) -> Iterator[Check]:
-    """Prose that still quotes a threshold or probability as it was before this version changed it."""
+    """Prose that still quotes a number as it was before this version changed it: in the entry's own
+    prose, and for thresholds and probabilities in any sentence that names the entry."""
     changed = _changed_numbers(document, previous)
     if not changed:
         return
     seen = set()
     for section_key, entry, sentence in _sentences(document):
-        for target_section, target, field_name, old in changed:
-            if entry["key"] != target["key"] and not _mentions(sentence, {target["name"].casefold(): target,
-                                                                        target["key"].casefold(): target}):
+        for target, field_name, quoting, elsewhere, old in changed:
+            own = entry["key"] == target["key"]
+            if not own and not (elsewhere and _mentions(sentence, {target["name"].casefold(): target,
+                                                                   target["key"].casefold(): target})):
                 continue
-            if field_name == "probability":
-                quoted, stale, current = PERCENT_NUMBER.findall(sentence), round(old * 100), f"{round(target[field_name] * 100)} %"
-                quoted = [int(q) for q in quoted]
-            else:
-                quoted, stale, current = [int(a or b) for a, b in SCORE_NUMBER.findall(sentence)], old, _plain(target[field_name])
-            if stale not in quoted or (entry["key"], target["key"]) in seen:
+            if not any(abs(old - q) < 1e-9 for q in _quoted(sentence, quoting)) or (
+                    entry["key"], target["key"], field_name) in seen:
                 continue
-            seen.add((entry["key"], target["key"]))
+            seen.add((entry["key"], target["key"], field_name))
+            shown = _percent if quoting == "percent" else _plain
             yield Check("prose.stale_number", WARNING,
                         N_("“%(name)s” still says %(quoted)s, but “%(target)s” now has %(current)s: “%(sentence)s”"),
-                        {"name": entry["name"], "quoted": f"{stale} %" if field_name == "probability" else _plain(old),
-                         "target": target["name"], "current": current, "sentence": sentence.strip()[:200]},
+                        {"name": entry["name"], "quoted": shown(old), "target": target["name"],
+                         "current": shown(target[field_name]), "sentence": sentence.strip()[:200]},
                         section_key, tuple(dict.fromkeys((entry["key"], target["key"]))))
+
+
+def _percent(fraction) -> str:
+    return f"{_plain(round(fraction * 100, 2))} %"
 
 
 def _plain(number) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
-RULES: tuple[Callable[[dict], Iterator[Check]], ...] = (_deal_stages, _thresholds, _references, _icp_scored)
+RULES: tuple[Callable[[dict], Iterator[Check]], ...] = (
+    _deal_stages, _thresholds, _references, _icp_scored, _commitment_fields, _attempts_fit_sequence,
+    _set_stage_rules, _stage_minimums)
 
 
 def run_checks(document: dict, previous: dict | None = None) -> list[Check]:
