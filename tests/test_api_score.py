@@ -1,13 +1,18 @@
 """POST /api/v1/score: the version's lead scoring rules applied to a lead, and every refusal."""
+from datetime import datetime, timezone
+
 import pytest
 
 from app.sla.scoring import compare
 from tests.factories import make_entry, make_published
 from tests.test_api_support import auth, published, sla_entries, token  # noqa: F401
 
+AS_OF = "2026-12-01T12:00:00Z"
 HOT_LEAD = {
     "fields": {"industry": "manufacturing", "employees": 250, "title": "Head of Operations"},
-    "events": ["demo_request", {"name": "pricing_page_view"}, "pricing_page_view", {"name": "Pricing_Page_View", "at": "x"}],
+    "events": ["demo_request", {"name": "pricing_page_view"}, "pricing_page_view",
+               {"name": "Pricing_Page_View", "at": "2026-11-30T09:00:00+07:00"}],
+    "as_of": AS_OF,
 }
 
 
@@ -56,6 +61,40 @@ def test_another_version_applies_its_own_rules(client, published, auth):
     assert (now["version"], now["score"], now["stage"]) == ("1.1.0", 70, "lead")
     assert (then["version"], then["score"], then["stage"]) == ("1.0.0", 50, "mql")
     assert score(client, auth, body, "?version=7.7.7").status_code == 404
+
+
+def test_events_after_as_of_do_not_count(client, published, auth):
+    views = [{"name": "pricing_page_view", "at": at} for at in
+             ("2026-11-01T00:00:00Z", "2026-12-01T18:59:59+07:00", "2026-12-01T19:00:01+07:00")]
+    assert score(client, auth, {"events": views, "as_of": AS_OF}).json["engagement"] == 0
+    later = score(client, auth, {"events": views, "as_of": "2026-12-02T00:00:00Z"}).json
+    assert later["engagement"] == 10 and later["as_of"] == "2026-12-02T00:00:00Z"
+    pricing = next(r for r in later["rules"] if r["key"] == "engaged-pricing")
+    assert (pricing["events_counted"], pricing["events_after_as_of"], pricing["points"]) == (3, 0, 10)
+
+
+def test_as_of_is_echoed_in_utc_and_defaults_to_now(client, published, auth):
+    assert score(client, auth, {"as_of": "2026-12-01T19:00:00+07:00"}).json["as_of"] == AS_OF
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    echoed = datetime.fromisoformat(score(client, auth, {}).json["as_of"])
+    assert before <= echoed <= datetime.now(timezone.utc)
+
+
+def test_the_answer_explains_every_rule_and_the_stage(client, published, auth):
+    result = score(client, auth, {"fields": {"industry": "Logistics"}, "events": ["demo_request"], "as_of": AS_OF}).json
+    assert [r["key"] for r in result["rules"]] == [
+        "engaged-demo", "fit-size", "engaged-pricing", "fit-title", "fit-student", "fit-industry"]
+    demo = result["rules"][0]
+    assert demo == {"key": "engaged-demo", "name": "Asked for a demo", "kind": "engagement", "action": "points",
+                    "stage": None, "in_scope": True, "matched": True, "events_counted": 1, "events_too_old": 0,
+                    "events_after_as_of": 0, "times": 1, "points": 30,
+                    "reason": "1 demo_request events: exists holds, +30."}
+    assert result["rules"][1]["reason"] == "The lead has no employees: gte 200 does not hold."
+    reason = result["stage_reason"]
+    assert (reason["stage"], reason["by"], reason["rule"]) == ("mql", "threshold", None)
+    assert reason["bars"] == [{"bar": "score_threshold", "required": 50, "actual": 50}]
+    assert [r["stage"] for r in reason["not_reached"]] == ["sql", "opportunity", "customer"]
+    assert reason["not_reached"][0]["unmet"] == [{"bar": "score_threshold", "required": 80, "actual": 50}]
 
 
 def test_deprecated_rules_do_not_count(client, auth):
@@ -126,6 +165,14 @@ def test_engagement_rules_compare_the_count_of_events(client, auth, operator, va
     ({"events": [{"at": "2026-01-01"}]}, "/events/0"),
     ({"events": [""]}, "/events/0"),
     ({"events": [42]}, "/events/0"),
+    ({"events": [{"name": "demo_request", "at": 1733054400}]}, "/events/0"),
+    ({"events": ["demo_request", {"name": "demo_request", "at": "x"}]}, "/events/1/at"),
+    ({"events": [{"name": "demo_request", "at": "2026-12-01"}]}, "/events/0/at"),
+    ({"events": [{"name": "demo_request", "at": "2026-12-01T09:00:00"}]}, "/events/0/at"),
+    ({"as_of": "2026-12-01"}, "/as_of"),
+    ({"as_of": "now"}, "/as_of"),
+    ({"as_of": 0}, "/as_of"),
+    ({"as_of": "x" * 65}, "/as_of"),
     ({"lead": {}}, "/"),
     ([], "/"),
     ("just a string", "/"),

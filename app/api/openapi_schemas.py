@@ -1,6 +1,6 @@
 """Component schemas of the OpenAPI description (the document's own come from app.sla.schema)."""
 from app.sla.schema import SEMVER_PATTERN, TEAM, TIMESTAMP, definitions, document_body_schema
-from app.sla.scoring import SCORE_REQUEST_SCHEMA
+from app.sla.scoring import SCORE_REQUEST_SCHEMA, SCORE_RESULT_SCHEMA
 from app.sla.sections import KEY_PATTERN, SECTION_KEYS
 
 REF = "#/components/schemas/"
@@ -75,14 +75,7 @@ def component_schemas() -> dict:
         "Glossary": _object({"version": SEMVER, "terms": {"type": "array", "items": _ref("GlossaryTerm")}}),
         "Comparison": _diff_schema(),
         "ScoreRequest": score_request,
-        "ScoreResult": _object({
-            "version": SEMVER, "score": {"type": "number"}, "fit": {"type": "number"},
-            "engagement": {"type": "number"},
-            "stage": {"type": ["string", "null"], "description": "A lifecycle stage key."},
-            "matched_rules": {"type": "array", "items": _object({
-                "key": KEY, "name": STRING, "kind": {"type": "string", "enum": ["fit", "engagement"]},
-                "points": {"type": "number"}})},
-        }),
+        "ScoreResult": SCORE_RESULT_SCHEMA,
         "HubSpotExport": _object({
             "version": SEMVER,
             "pipeline": _object({"label": STRING, "displayOrder": {"type": "integer"}, "stages": {

@@ -8,7 +8,7 @@ from jsonschema import Draft202012Validator
 from app.api import bp
 from app.api.lookup import requested
 from app.api.http import ApiError, dump_json, json_response
-from app.sla.scoring import SCORE_REQUEST_SCHEMA, score_lead
+from app.sla.scoring import SCORE_REQUEST_SCHEMA, parse_time, score_lead, time_errors
 from app.versions.published import document_for
 
 _validator = Draft202012Validator(SCORE_REQUEST_SCHEMA)
@@ -66,14 +66,15 @@ def validation_errors(payload) -> list[dict]:
 
 @bp.route("/score", methods=["POST"])
 def score():
-    """Score a lead's fields and events with the current version's rules (`?version=` for another)."""
+    """Score a lead's fields and timed events at `as_of` with a version's rules (the current one by default)."""
     payload = read_json_body()
-    errors = out_of_range(payload) or validation_errors(payload)
+    errors = out_of_range(payload) or validation_errors(payload) + time_errors(payload)
     if errors:
         raise ApiError(422, "Unprocessable Content", "The body does not match the score request schema.",
                        errors=errors)
     row, _ = requested(request.args.get("version"))
-    result = score_lead(document_for(row).data, payload.get("fields"), payload.get("events"))
+    result = score_lead(document_for(row).data, payload.get("fields"), payload.get("events"),
+                        parse_time(payload.get("as_of")))
     response = json_response(dump_json(result))
     response.headers["Cache-Control"] = "no-store"
     return response
