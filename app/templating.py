@@ -2,6 +2,7 @@
 from flask import Flask, current_app
 from flask_login import current_user
 
+from app.editing.fields import choice_label
 from app.markdown import render_markdown
 from app.models.accounts import role_at_least
 from app.sla.sections import OPERATOR_WORDS, SECTION_LIST, SECTIONS
@@ -13,6 +14,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["OPERATOR_WORDS"] = OPERATOR_WORDS  # read by the _entry.html macros
+    app.jinja_env.globals["choice_label"] = choice_label
     register_language_helpers(app)  # entries in the reader's language (app/versions/language.py)
 
     @app.context_processor

@@ -10,7 +10,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from app.demo.content import DRAFT_CHANGES, PUBLISHED, DemoDataError, read_draft_changes, read_published
 from app.demo.loader import DemoContentError, entry_from_item
 from app.sla.document import canonical_bytes, sections_dict
-from app.sla.schema import document_schema
+from app.editing.fields import is_time_zone
+from app.sla.schema import document_schema, field_schema
 from app.sla.sections import (
     DEFINITION_MAX, KEY_PATTERN, LIST_MAX_ITEMS, LONGTEXT_MAX, NAME_MAX, PROSE_BASE_FIELDS,
     SECTION_KEYS, SECTIONS, TEXT_MAX, Field, Section,
@@ -42,7 +43,8 @@ def entry_id(item) -> str:
 def value_problems(f: Field, value) -> list[str]:
     """Why a value does not fit its field (kind, choices, limits); empty when it does."""
     if value is None:
-        return [] if not f.required and f.kind not in ("list", "refs", "criteria", "bool") else ["missing"]
+        return [] if not f.required and f.kind not in ("list", "refs", "criteria", "bool", "choices", "dates") \
+            else ["missing"]
     if f.kind in ("text", "longtext"):
         limit = TEXT_MAX if f.kind == "text" else LONGTEXT_MAX
         if not isinstance(value, str) or not value.strip():
@@ -61,6 +63,10 @@ def value_problems(f: Field, value) -> list[str]:
         return []
     if f.kind == "bool":
         return [] if isinstance(value, bool) else ["not a bool"]
+    if f.kind in ("choices", "dates", "time", "timezone", "email"):
+        checker = Draft202012Validator(field_schema(f), format_checker=FormatChecker())
+        problems = [error.message for error in checker.iter_errors(value)]
+        return problems or (["not an IANA time zone"] if f.kind == "timezone" and not is_time_zone(value) else [])
     if f.kind == "choice":
         return [] if value in f.choices else [f"{value!r} is not one of {f.choices}"]
     if f.kind == "team":

@@ -70,7 +70,8 @@ def test_optional_fields_left_empty_are_stored_empty(editor, draft, section_key)
 @pytest.mark.parametrize("section_key, f", named(p for p in FIELDS if p[1].required))
 def test_every_required_field_is_required(editor, draft, section_key, f):
     response = add(editor, section_key, **{f.name: ""})
-    assert_refused(response, draft, "needs at least one line" if f.kind in ("list", "criteria") else "is required")
+    assert_refused(response, draft,
+                   "needs at least one line" if f.kind in ("list", "criteria", "choices", "dates") else "is required")
     assert f'id="new-{f.name}-error"' in html_of(response)
 
 

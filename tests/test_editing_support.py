@@ -53,7 +53,13 @@ def valid_form_value(f: Field):
         return [target_key(f.ref_section or "terms")]
     if f.kind == "criteria":
         return "employees gte 200\nindustry in food, beverages\nwebsite exists"
-    raise AssertionError(f"no sample for kind {f.kind}")
+    if f.kind == "choices":
+        return list(f.choices[:2])
+    if f.kind == "dates":
+        return "2026-12-31\n2026-12-05"
+    samples = {"time": "09:30", "timezone": "Asia/Bangkok", "email": "owner@example.com"}
+    assert f.kind in samples, f"no sample for kind {f.kind}"
+    return samples[f.kind]
 
 
 def stored_value(f: Field):
@@ -68,6 +74,8 @@ def stored_value(f: Field):
         return ["First item", "Second item"]
     if f.kind == "longtext":
         return f"Some prose about {f.label.lower()}.\nOn two lines."
+    if f.kind == "dates":
+        return ["2026-12-05", "2026-12-31"]
     if f.kind == "criteria":
         return [{"attribute": "employees", "operator": "gte", "value": "200"},
                 {"attribute": "industry", "operator": "in", "value": "food, beverages"},

@@ -7,9 +7,10 @@ from app.api.lookup import current_or_404, published_or_404, requested, version_
 from app.api.openapi import openapi_document
 from app.cache import BoundedMemo
 from app.markdown import render_markdown_html
+from app.sla.document import schema_version_of
 from app.sla.exports import hubspot_export, salesforce_export
 from app.sla.schema import document_schema
-from app.sla.sections import SECTION_LIST, get_section
+from app.sla.sections import SCHEMA_VERSION, SCHEMA_VERSIONS, SECTION_LIST, get_section
 from app.sla.translations import LANGUAGES, localize_document
 from app.versions.published import compared, document_for, published_bytes
 
@@ -144,8 +145,19 @@ def export_salesforce():
 
 @bp.route("/schema")
 def schema():
-    """The JSON Schema (2020-12) that every published document validates against."""
-    return json_response(dump_json(document_schema()))
+    """The JSON Schema (2020-12) of published documents: the newest, or `?version=` a schema version (1, 2)
+    or a published version's number, for the schema that version was published under."""
+    wanted = request.args.get("version", "").strip()
+    if not wanted:
+        schema_version = SCHEMA_VERSION
+    elif wanted.isdigit() and int(wanted) in SCHEMA_VERSIONS:
+        schema_version = int(wanted)
+    elif "." in wanted:
+        schema_version = schema_version_of(document_for(published_or_404(wanted)).data)
+    else:
+        raise ApiError(400, "Bad Request", f"Unknown schema version '{wanted[:20]}'. Schema versions: "
+                       f"{', '.join(map(str, SCHEMA_VERSIONS))}, or a published version's number.")
+    return json_response(dump_json(document_schema(schema_version)))
 
 
 @bp.route("/openapi.json")

@@ -1,15 +1,24 @@
 """WTForms fields for the kinds of the section registry: one form field per registry field."""
+import datetime
+import re
+import zoneinfo
+
 from flask_babel import LazyString, gettext as _, lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired, Email, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.editing.validation import (
     PlainText, check_list_items, format_criteria, parse_criteria, parse_integer, parse_number, split_lines,
 )
 from app.messages import N_
-from app.sla.sections import COMPARISON_OPERATORS, LONGTEXT_MAX, OPERATOR_WORDS, TEXT_MAX, Field
+from app.sla.sections import (
+    COMPARISON_OPERATORS, DATE_PATTERN, EMAIL_MAX, LONGTEXT_MAX, OPERATOR_WORDS, TEXT_MAX, TIME_PATTERN, Field,
+)
 
+DATE = re.compile(DATE_PATTERN, re.ASCII)
 FALSE_VALUES = (False, "false", "False", "", "0", "off", "no")
 TOO_LONG = _l("This cannot be longer than %(max)d characters.")  # WTForms's own message has no Thai translation
 
@@ -123,6 +132,66 @@ class KeyChecklistField(SelectMultipleField):
         self.data = seen
 
 
+class ChecklistField(KeyChecklistField):
+    """Several of a fixed set of choices, as checkboxes, kept in the registry's order."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        order = [value for value, _label in self.choices]
+        self.data = sorted(self.data, key=lambda v: order.index(v) if v in order else len(order))
+
+    def pre_validate(self, form):
+        allowed = {value for value, _label in self.choices}
+        unknown = [value for value in self.data or [] if value not in allowed]
+        if unknown:
+            shown = ", ".join(str(label) for _value, label in self.choices)
+            raise ValidationError(_("Choose from: %(choices)s.", choices=shown))
+
+
+class DatesField(LinesField):
+    """Dates, one per line as YYYY-MM-DD; kept sorted and without repeats."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        problems = [_("Line %(number)d: “%(line)s” is not a date: write YYYY-MM-DD, e.g. 2026-12-31.",
+                      number=number, line=line[:40])
+                    for number, line in enumerate(self.data or [], start=1) if not is_iso_date(line)]
+        self.data = sorted(set(self.data or []))
+        if problems:
+            raise ValueError(" ".join(problems[:5]))
+
+
+def is_iso_date(text: str) -> bool:
+    """Whether the text is a real calendar date written YYYY-MM-DD."""
+    if not DATE.fullmatch(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+class TimeZoneName:
+    """Validator: an IANA time zone this server knows (e.g. Asia/Bangkok)."""
+
+    def __call__(self, form, field):
+        if field.data and not is_time_zone(field.data):
+            raise ValidationError(_("“%(zone)s” is not a time zone: use an IANA name such as Asia/Bangkok or "
+                                    "Europe/Berlin.", zone=field.data[:64]))
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether the name is an IANA time zone (not a file path, not a bare abbreviation)."""
+    if "/" not in name and name != "UTC":
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -196,6 +265,13 @@ CHOICE_LABELS = {
     "hour": N_("hour"), "day": N_("day"), "week": N_("week"), "month": N_("month"), "quarter": N_("quarter"),
     "year": N_("year"), "call": N_("call"), "email": N_("email"), "social": N_("social"), "sms": N_("SMS"),
     "meeting": N_("meeting"), "fit": N_("fit"), "engagement": N_("engagement"), **OPERATOR_WORDS,
+    "stage_volume": N_("stage volume"), "response_time": N_("response time"), "attempts": N_("attempts"),
+    "conversion": N_("conversion"), "prose": N_("prose (not measured)"), "at_least": N_("at least"),
+    "at_most": N_("at most"), "business_hours": N_("business hours"), "hours": N_("hours"), "days": N_("days"),
+    "points": N_("add points"), "set_stage": N_("set stage"), "pipeline": N_("pipeline"),
+    "best_case": N_("best case"), "commit": N_("commit"), "closed": N_("closed"), "omitted": N_("omitted"),
+    "mon": N_("Monday"), "tue": N_("Tuesday"), "wed": N_("Wednesday"), "thu": N_("Thursday"),
+    "fri": N_("Friday"), "sat": N_("Saturday"), "sun": N_("Sunday"),
 }
 
 
@@ -237,6 +313,22 @@ def make_field(f: Field):
         return LinesField(validators=[ListItems(f.required)], **options)
     if f.kind == "criteria":
         return CriteriaField(validators=[ListItems(f.required)], **options)
+    if f.kind == "choices":
+        return ChecklistField(choices=[(c, choice_label(c)) for c in f.choices],
+                              validators=[ListItems(f.required)], **options)
+    if f.kind == "dates":
+        return DatesField(validators=[ListItems(f.required)], **options)
+    if f.kind == "time":
+        return StringField(filters=[strip], validators=[_presence(f), Regexp(TIME_PATTERN, message=_l(
+            "Write a 24-hour time as HH:MM, e.g. 09:00."))], render_kw={"placeholder": "09:00"}, **options)
+    if f.kind == "timezone":
+        return StringField(filters=[strip], validators=[_presence(f), TimeZoneName()],
+                           render_kw={"placeholder": "Asia/Bangkok"}, **options)
+    if f.kind == "email":
+        return StringField(filters=[strip], validators=[
+            _presence(f), Length(max=EMAIL_MAX, message=TOO_LONG),
+            Email(message=_l("Enter an email address, e.g. name@example.com."), check_deliverability=False)],
+            render_kw={"type": "email", "autocomplete": "off"}, **options)
     if f.kind in ("team", "ref"):
         return KeySelectField(validators=[_presence(f)], **options)
     if f.kind == "refs":

@@ -102,8 +102,8 @@ def _field_change(section_key: str, old: dict, new: dict, name: str) -> tuple[st
     before, after = old.get(name), new.get(name)
     if name in old and before == after and json_type(before) == json_type(after):
         return None, None
-    if name not in old and after in (None, "", []):
-        return None, None  # a field the registry gained, still empty: nothing a reader would see
+    if name not in old and (after is None or after is False or after in ("", [])):
+        return None, None  # a field the registry gained (schema 2), still empty: nothing a reader would see
     old_type, new_type = json_type(before), json_type(after)
     if name in old and old_type and new_type and old_type != new_type:
         return "major", Phrase(N_("%(singular)s '%(key)s': the field '%(field)s' changed type from "

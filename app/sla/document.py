@@ -2,7 +2,7 @@
 import hashlib
 
 from app.canonical import canonical_json as canonical_bytes
-from app.sla.sections import SECTION_KEYS, SECTIONS, normalise_fields
+from app.sla.sections import SCHEMA_VERSION, SECTION_KEYS, SECTIONS, normalise_fields
 from app.sla.translations import DEFAULT_LANGUAGE, clean_translations
 
 
@@ -63,6 +63,7 @@ def build_document(version, approvals=(), sections: dict | None = None, language
     `sections`, when given, is the version's sections_dict already built (publishing builds it once);
     `language` is what stated_language() gives for them (None: not stated, English)."""
     document = {
+        "schema_version": SCHEMA_VERSION,  # absent from documents published before it existed (1)
         "version": version.number,
         "published_at": isoformat_z(version.published_at),
         "effective_from": version.effective_from.isoformat() if version.effective_from else None,
@@ -90,6 +91,11 @@ def content_hash(version, sections: dict | None = None) -> str:
     """SHA-256 of a version's content alone (what an approver signs), without dates or number."""
     return hashlib.sha256(canonical_bytes(sections if sections is not None else sections_dict(version.entries))
                           ).hexdigest()
+
+
+def schema_version_of(document: dict) -> int:
+    """The schema version a document was published under (documents of part one do not say: 1)."""
+    return document.get("schema_version", 1)
 
 
 def sha256_hex(data: bytes) -> str:

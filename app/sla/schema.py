@@ -1,6 +1,7 @@
 """The JSON Schema (2020-12) of the published document, generated from the section registry."""
 from app.sla.sections import (
-    DEFINITION_MAX, KEY_PATTERN, LIST_MAX_ITEMS, LONGTEXT_MAX, NAME_MAX, SECTION_LIST, TEXT_MAX, Field, Section,
+    DATE_PATTERN, DEFINITION_MAX, EMAIL_MAX, KEY_PATTERN, LIST_MAX_ITEMS, LONGTEXT_MAX, NAME_MAX, SCHEMA_VERSION,
+    SECTION_LIST, TEXT_MAX, TIME_PATTERN, TIMEZONE_MAX, Field, Section,
 )
 from app.sla.translations import LANGUAGES, translatable_fields
 from app.versions.semver import VERSION_NUMBER_PATTERN
@@ -47,6 +48,18 @@ def field_schema(f: Field) -> dict:
         return {"type": "boolean", "description": f.label}
     elif f.kind == "choice":
         schema = {"type": "string", "enum": list(f.choices)}
+    elif f.kind == "choices":
+        return {"type": "array", "items": {"enum": list(f.choices)}, "uniqueItems": True,
+                "minItems": 1 if f.required else 0, "description": f.label}
+    elif f.kind == "dates":
+        return {"type": "array", "items": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+                "uniqueItems": True, "maxItems": LIST_MAX_ITEMS, "description": f.help or f.label}
+    elif f.kind == "time":
+        schema = {"type": "string", "pattern": TIME_PATTERN}
+    elif f.kind == "timezone":
+        schema = {"type": "string", "maxLength": TIMEZONE_MAX}
+    elif f.kind == "email":
+        schema = {"type": "string", "format": "email", "maxLength": EMAIL_MAX}
     elif f.kind == "team":
         schema = dict(TEAM)
     elif f.kind == "ref":
@@ -71,8 +84,9 @@ def field_schema(f: Field) -> dict:
     return schema if f.required else _nullable(schema)
 
 
-def entry_schema(section: Section) -> dict:
-    """The schema of one entry of a section: base fields, position when ordered, structured fields."""
+def entry_schema(section: Section, schema_version: int = SCHEMA_VERSION) -> dict:
+    """The schema of one entry of a section: base fields, position when ordered, structured fields
+    (those of `schema_version`)."""
     properties = {
         "key": {**KEY, "description": "Stable slug, unique in the version."},
         "name": {"type": "string", "minLength": 1, "maxLength": NAME_MAX},
@@ -81,12 +95,12 @@ def entry_schema(section: Section) -> dict:
         "deprecated": {"type": "boolean"},
         "superseded_by": _nullable({**KEY, "description": "The key of the entry that replaces this one."}),
     }
-    if section.ordered:
+    if section.ordered_in(schema_version):
         properties["position"] = {"type": "integer", "description": "Order within the section."}
-    for f in section.fields:
+    for f in section.fields_in(schema_version):
         properties[f.name] = field_schema(f)
     required = list(properties)
-    names = translatable_fields(section)
+    names = tuple(name for name in translatable_fields(section) if name in properties)
     properties["translations"] = translations_schema(section, properties, names)
     properties["untranslated"] = {
         "type": "array", "items": {"enum": list(names)}, "minItems": 1, "uniqueItems": True,
@@ -124,9 +138,14 @@ def entry_definition_name(section_key: str) -> str:
     return f"Entry_{section_key}"
 
 
-def definitions() -> dict:
+def sections_in(schema_version: int) -> list[Section]:
+    """The sections a document of that schema version has."""
+    return [s for s in SECTION_LIST if s.since <= schema_version]
+
+
+def definitions(schema_version: int = SCHEMA_VERSION) -> dict:
     """Every reusable definition: one entry schema per section, and an approval."""
-    defs = {entry_definition_name(s.key): entry_schema(s) for s in SECTION_LIST}
+    defs = {entry_definition_name(s.key): entry_schema(s, schema_version) for s in sections_in(schema_version)}
     defs["Approval"] = {
         "type": "object",
         "required": ["team", "by", "at"],
@@ -136,16 +155,19 @@ def definitions() -> dict:
     return defs
 
 
-def document_body_schema(ref_prefix: str = "#/$defs/") -> dict:
+def document_body_schema(ref_prefix: str = "#/$defs/", schema_version: int = SCHEMA_VERSION) -> dict:
     """The document's schema whose references point at `ref_prefix` + a definition name."""
     sections = {s.key: {"type": "array", "items": {"$ref": ref_prefix + entry_definition_name(s.key)},
                         "description": s.summary}
-                for s in SECTION_LIST}
+                for s in sections_in(schema_version)}
+    stated = {"schema_version": {"const": schema_version, "description": "The schema this document follows."}
+              } if schema_version > 1 else {}
     return {
         "title": "Published SLA document",
         "type": "object",
-        "required": ["version", "published_at", "effective_from", "title", "approvals", "sections"],
+        "required": [*stated, "version", "published_at", "effective_from", "title", "approvals", "sections"],
         "properties": {
+            **stated,
             "version": {"type": "string", "pattern": SEMVER_PATTERN},
             "published_at": TIMESTAMP,
             "effective_from": {"type": ["string", "null"], "format": "date"},
@@ -163,6 +185,8 @@ def document_body_schema(ref_prefix: str = "#/$defs/") -> dict:
     }
 
 
-def document_schema() -> dict:
-    """The standalone JSON Schema (2020-12) that every published document validates against."""
-    return {"$schema": DIALECT, **document_body_schema(), "$defs": definitions()}
+def document_schema(schema_version: int = SCHEMA_VERSION) -> dict:
+    """The standalone JSON Schema (2020-12) that documents published under `schema_version` validate
+    against (documents that state no schema_version are of version 1)."""
+    return {"$schema": DIALECT, **document_body_schema(schema_version=schema_version),
+            "$defs": definitions(schema_version)}

@@ -22,6 +22,21 @@ OPERATOR_WORDS = {"equals": N_("is"), "not_equals": N_("is not"), "in": N_("is o
 CHANNELS = ("call", "email", "social", "sms", "meeting")
 SCORING_KINDS = ("fit", "engagement")
 PERIODS = ("hour", "day", "week", "month", "quarter", "year")
+MEASURES = ("stage_volume", "response_time", "attempts", "conversion", "prose")
+COMPARATORS = ("at_least", "at_most")
+WITHIN_UNITS = ("business_hours", "hours", "days")
+SCORING_ACTIONS = ("points", "set_stage")
+FORECAST_CATEGORIES = ("pipeline", "best_case", "commit", "closed", "omitted")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+EMAIL_MAX = 254
+TIMEZONE_MAX = 64
+
+# The document's schema version: 1 is what part one published; 2 added the fields and sections
+# marked `since=2`. Published documents keep the schema they were published under.
+SCHEMA_VERSION = 2
+SCHEMA_VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -29,9 +44,12 @@ class Field:
     """A structured field of a section.
 
     kind is one of: text (one line), longtext (Markdown-free prose), int, number, bool,
-    choice (one of `choices`), list (list of short strings), team (a team slug),
+    choice (one of `choices`), choices (several of `choices`, in their order),
+    list (list of short strings), team (a team slug),
     ref (the key of an entry in `ref_section`, or any section when None),
-    refs (a list of such keys), criteria (a list of {attribute, operator, value}).
+    refs (a list of such keys), criteria (a list of {attribute, operator, value}),
+    time ("HH:MM"), dates (a list of "YYYY-MM-DD"), timezone (an IANA name), email.
+    `since` is the schema version that added the field.
     """
     name: str
     kind: str
@@ -44,6 +62,7 @@ class Field:
     help: str = ""
     # Text a tool computes with (a scoring rule's field and value) is structured, not prose.
     structured_text: bool = False
+    since: int = 1
 
     @property
     def is_reference(self) -> bool:
@@ -63,6 +82,8 @@ class Section:
     summary: str
     fields: tuple[Field, ...] = ()
     ordered: bool = False  # entries carry a meaningful `position`
+    since: int = 1  # the schema version that added the section
+    ordered_since: int = 1  # the schema version from which entries carry `position`
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -73,6 +94,13 @@ class Section:
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    def fields_in(self, schema_version: int) -> tuple[Field, ...]:
+        """The fields a document of that schema version has."""
+        return tuple(f for f in self.fields if f.since <= schema_version)
+
+    def ordered_in(self, schema_version: int) -> bool:
+        return self.ordered and self.ordered_since <= schema_version
 
 
 SECTION_LIST: tuple[Section, ...] = (
@@ -88,6 +116,25 @@ SECTION_LIST: tuple[Section, ...] = (
             Field("target", "number", N_("Target"), required=True, minimum=0, maximum=1e9),
             Field("unit", "text", N_("Unit"), help=N_("e.g. leads, hours, attempts.")),
             Field("period", "choice", N_("Period"), required=True, choices=PERIODS),
+            Field("measure", "choice", N_("Measure"), choices=MEASURES, since=2,
+                  help=N_("How lead data measures it; prose is not measured.")),
+            Field("comparator", "choice", N_("Comparator"), choices=COMPARATORS, since=2,
+                  help=N_("Whether the target is a floor or a ceiling.")),
+            Field("stage", "ref", N_("Stage"), ref_section="lifecycle_stages", since=2,
+                  help=N_("The lifecycle stage the leads measured are in (or leave, for a conversion).")),
+            Field("to_stage", "ref", N_("To stage"), ref_section="lifecycle_stages", since=2,
+                  help=N_("For a conversion: the stage the leads should reach.")),
+            Field("within", "number", N_("Within"), minimum=0, maximum=1e6, since=2,
+                  help=N_("The response window, e.g. 4 (with its unit).")),
+            Field("within_unit", "choice", N_("Within unit"), choices=WITHIN_UNITS, since=2),
+            Field("share", "number", N_("Share of leads"), minimum=0, maximum=1, since=2,
+                  help=N_("A fraction from 0 to 1: 0.95 means 95 of every 100 leads.")),
+            Field("calendar", "ref", N_("Calendar"), ref_section="calendars", since=2,
+                  help=N_("The office hours that business hours count in.")),
+            Field("lead_types", "refs", N_("Lead types"), ref_section="lead_types", since=2,
+                  help=N_("Optional: only leads of these types are measured.")),
+            Field("owner", "email", N_("Owner"), since=2,
+                  help=N_("The email address of the person answerable for it.")),
         ),
     ),
     Section(
@@ -131,6 +178,14 @@ SECTION_LIST: tuple[Section, ...] = (
             Field("exit_criteria", "longtext", N_("Exit criteria")),
             Field("score_threshold", "number", N_("Score threshold"), minimum=0, maximum=1e6,
                   help=N_("Optional: the lead score at which a contact enters this stage.")),
+            Field("crm_value", "text", N_("CRM value"), structured_text=True, since=2,
+                  help=N_("The CRM's internal value, e.g. marketingqualifiedlead in HubSpot.")),
+            Field("min_fit", "number", N_("Minimum fit score"), minimum=-1e6, maximum=1e6, since=2,
+                  help=N_("Optional: points from fit rules a lead needs besides the threshold.")),
+            Field("min_engagement", "number", N_("Minimum engagement score"), minimum=-1e6, maximum=1e6,
+                  since=2, help=N_("Optional: points from engagement rules a lead needs besides the threshold.")),
+            Field("may_return_to", "refs", N_("May return to"), ref_section="lifecycle_stages", since=2,
+                  help=N_("Earlier stages a contact may go back to.")),
         ),
         ordered=True,
     ),
@@ -150,6 +205,12 @@ SECTION_LIST: tuple[Section, ...] = (
                   help=N_("A fraction from 0 to 1, as CRMs take it.")),
             Field("is_closed", "bool", N_("Closed stage")),
             Field("is_won", "bool", N_("Won stage")),
+            Field("crm_value", "text", N_("CRM value"), structured_text=True, since=2,
+                  help=N_("The CRM's internal value, e.g. closedwon in HubSpot.")),
+            Field("forecast_category", "choice", N_("Forecast category"), choices=FORECAST_CATEGORIES,
+                  since=2),
+            Field("entry_criteria", "longtext", N_("Entry criteria"), since=2),
+            Field("exit_criteria", "longtext", N_("Exit criteria"), since=2),
         ),
         ordered=True,
     ),
@@ -161,7 +222,12 @@ SECTION_LIST: tuple[Section, ...] = (
             Field("lifecycle_stages", "refs", N_("Lifecycle stages"), ref_section="lifecycle_stages",
                   help=N_("The stages where this status applies.")),
             Field("returns_to", "team", N_("Returns to"), help=N_("Optional: the team a lead goes back to.")),
+            Field("crm_value", "text", N_("CRM value"), structured_text=True, since=2,
+                  help=N_("The CRM's spelling, e.g. ATTEMPTED_TO_CONTACT.")),
+            Field("is_return", "bool", N_("Returns the lead"), since=2,
+                  help=N_("Sales gives the lead back to marketing with this status.")),
         ),
+        ordered=True, ordered_since=2,  # exports list statuses in the agreed order
     ),
     Section(
         "lead_scoring", N_("Lead scoring"), N_("scoring rule"),
@@ -174,6 +240,16 @@ SECTION_LIST: tuple[Section, ...] = (
             Field("value", "text", N_("Value"), structured_text=True,
                   help=N_("Compared with the field; a comma-separated list for 'in'.")),
             Field("points", "int", N_("Points"), required=True, minimum=-1000, maximum=1000),
+            Field("within_days", "int", N_("Within days"), minimum=1, maximum=3650, since=2,
+                  help=N_("Optional: an event counts only if it happened this many days ago or less.")),
+            Field("max_occurrences", "int", N_("Maximum occurrences"), minimum=1, maximum=1000, since=2,
+                  help=N_("Optional: points for each event, up to this many times.")),
+            Field("lead_types", "refs", N_("Lead types"), ref_section="lead_types", since=2,
+                  help=N_("Optional: the rule scores only leads of these types.")),
+            Field("action", "choice", N_("Action"), choices=SCORING_ACTIONS, since=2,
+                  help=N_("Add points, or set a stage at once (a hand-raiser).")),
+            Field("stage", "ref", N_("Stage"), ref_section="lifecycle_stages", since=2,
+                  help=N_("For set stage: the lifecycle stage the lead reaches.")),
         ),
     ),
     Section(
@@ -183,8 +259,32 @@ SECTION_LIST: tuple[Section, ...] = (
             Field("day", "int", N_("Day"), required=True, minimum=0, maximum=365),
             Field("channel", "choice", N_("Channel"), required=True, choices=CHANNELS),
             Field("counts_as_connect", "bool", N_("Counts as a connect")),
+            Field("lead_types", "refs", N_("Lead types"), ref_section="lead_types", since=2,
+                  help=N_("Optional: the lead types this step's sequence is for.")),
         ),
         ordered=True,
+    ),
+    Section(
+        "connect_outcomes", N_("Connect outcomes"), N_("connect outcome"),
+        N_("What can come of a connect attempt, and which outcomes count as a connect."),
+        (
+            Field("counts_as_connect", "bool", N_("Counts as a connect"),
+                  help=N_("A conversation with the lead, as opposed to no answer or a voicemail.")),
+        ),
+        ordered=True, since=2,
+    ),
+    Section(
+        "calendars", N_("Calendars"), N_("calendar"),
+        N_("Office hours and holidays, so that business hours mean the same to everyone."),
+        (
+            Field("timezone", "timezone", N_("Time zone"), required=True,
+                  help=N_("An IANA time zone, e.g. Asia/Bangkok.")),
+            Field("workdays", "choices", N_("Workdays"), required=True, choices=WEEKDAYS),
+            Field("start", "time", N_("Opens at"), required=True, help=N_("24-hour time, e.g. 09:00.")),
+            Field("end", "time", N_("Closes at"), required=True, help=N_("24-hour time, e.g. 18:00.")),
+            Field("holidays", "dates", N_("Holidays"), help=N_("Dates the office is closed, e.g. 2026-12-31.")),
+        ),
+        since=2,
     ),
     Section(
         "terms", N_("Other terms"), N_("term"),
@@ -210,7 +310,7 @@ def get_section(key: str) -> Section | None:
 
 def empty_value(f: Field):
     """The value a field holds when nothing was entered."""
-    if f.kind in ("list", "refs", "criteria"):
+    if f.kind in ("list", "refs", "criteria", "choices", "dates"):
         return []
     if f.kind == "bool":
         return False
