@@ -1,4 +1,5 @@
-"""Read endpoints: documents, versions, sections, terms, glossary, compare, exports, schema, OpenAPI."""
+"""Read endpoints: documents, versions, sections, terms, glossary, compare, schema, OpenAPI (the CRM exports
+are in app.api.exports)."""
 from flask import request
 
 from app.api import bp
@@ -8,7 +9,6 @@ from app.api.openapi import openapi_document
 from app.cache import BoundedMemo
 from app.markdown import render_markdown_html
 from app.sla.document import schema_version_of
-from app.sla.exports import hubspot_export, salesforce_export
 from app.sla.schema import document_schema
 from app.sla.sections import SCHEMA_VERSION, SCHEMA_VERSIONS, SECTION_LIST, get_section
 from app.sla.translations import LANGUAGES, localize_document
@@ -131,18 +131,6 @@ def compare():
     return json_response(data, immutable=True)
 
 
-@bp.route("/sla/exports/hubspot")
-def export_hubspot():
-    """Deal stages as a HubSpot pipeline; lifecycle stages and lead statuses as property options."""
-    return _derived_response("hubspot", "", lambda document: dump_json(hubspot_export(document)))
-
-
-@bp.route("/sla/exports/salesforce")
-def export_salesforce():
-    """Deal stages as OpportunityStage records and lead statuses as LeadStatus records."""
-    return _derived_response("salesforce", "", lambda document: dump_json(salesforce_export(document)))
-
-
 @bp.route("/schema")
 def schema():
     """The JSON Schema (2020-12) of published documents: the newest, or `?version=` a schema version (1, 2)
@@ -164,3 +152,6 @@ def schema():
 def openapi():
     """The OpenAPI 3.1 description of this API."""
     return json_response(dump_json(openapi_document()))
+
+
+from app.api import exports  # noqa: E402,F401  (the CRM export routes share `derived`)
