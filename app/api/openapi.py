@@ -119,7 +119,12 @@ OPERATIONS = {
         "the version changed). `version` is a published number, or `draft` for the open draft (signed-in "
         "editors only).", params=[_VERSION_QUERY])),
     "api.schema": ("get", _op("The JSON Schema (2020-12) of the published document", "JsonSchema",
-                              not_found=False)),
+                              "The newest schema, or with `?version=` the schema a version was published "
+                              "under: a schema version (1, 2) or a published version's number (1.0.0).",
+                              params=[{"name": "version", "in": "query", "required": False,
+                                       "schema": {"type": "string"},
+                                       "description": "A schema version (1 or 2) or a published version number."}],
+                              errors=(400,), not_found=True)),
     "api.openapi": ("get", _op("This OpenAPI description", "OpenApi", not_found=False)),
 }
 

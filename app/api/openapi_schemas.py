@@ -4,6 +4,7 @@ from app.sla.scoring import SCORE_REQUEST_SCHEMA, SCORE_RESULT_SCHEMA
 from app.sla.sections import KEY_PATTERN, SECTION_KEYS
 
 REF = "#/components/schemas/"
+SCHEMA1 = "_schema1"  # the entry definitions of documents published under schema 1
 KEY = {"type": "string", "pattern": KEY_PATTERN}
 SEMVER = {"type": "string", "pattern": SEMVER_PATTERN}
 CHANGE = {"type": ["string", "null"], "enum": ["major", "minor", "patch", None]}
@@ -51,8 +52,13 @@ def component_schemas() -> dict:
         "ValidationProblem": {"allOf": [_ref("Problem"), _object({"errors": {"type": "array", "items": _object(
             {"pointer": {"type": "string", "description": "JSON pointer into the body."},
              "message": STRING})}}, required=["errors"], extra=True)]},
-        "SlaDocument": document_body_schema(REF),
+        "SlaDocument": {"description": "A published document: schema 2, or schema 1 for versions published "
+                                       "before schema 2 existed (they keep their bytes).",
+                        "anyOf": [_ref("SlaDocumentSchema2"), _ref("SlaDocumentSchema1")]},
+        "SlaDocumentSchema2": document_body_schema(REF),
+        "SlaDocumentSchema1": document_body_schema(REF, schema_version=1, suffix=SCHEMA1),
         **definitions(),
+        **definitions(1, suffix=SCHEMA1),
         "VersionSummary": _object({
             "version": SEMVER, "published_at": TIMESTAMP,
             "effective_from": {"type": ["string", "null"], "format": "date"},

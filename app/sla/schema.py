@@ -134,8 +134,8 @@ def translations_schema(section: Section, properties: dict, names: tuple[str, ..
     }
 
 
-def entry_definition_name(section_key: str) -> str:
-    return f"Entry_{section_key}"
+def entry_definition_name(section_key: str, suffix: str = "") -> str:
+    return f"Entry_{section_key}{suffix}"
 
 
 def sections_in(schema_version: int) -> list[Section]:
@@ -143,9 +143,10 @@ def sections_in(schema_version: int) -> list[Section]:
     return [s for s in SECTION_LIST if s.since <= schema_version]
 
 
-def definitions(schema_version: int = SCHEMA_VERSION) -> dict:
-    """Every reusable definition: one entry schema per section, and an approval."""
-    defs = {entry_definition_name(s.key): entry_schema(s, schema_version) for s in sections_in(schema_version)}
+def definitions(schema_version: int = SCHEMA_VERSION, suffix: str = "") -> dict:
+    """Every reusable definition: one entry schema per section (named with `suffix`), and an approval."""
+    defs = {entry_definition_name(s.key, suffix): entry_schema(s, schema_version)
+            for s in sections_in(schema_version)}
     defs["Approval"] = {
         "type": "object",
         "required": ["team", "by", "at"],
@@ -155,15 +156,16 @@ def definitions(schema_version: int = SCHEMA_VERSION) -> dict:
     return defs
 
 
-def document_body_schema(ref_prefix: str = "#/$defs/", schema_version: int = SCHEMA_VERSION) -> dict:
-    """The document's schema whose references point at `ref_prefix` + a definition name."""
-    sections = {s.key: {"type": "array", "items": {"$ref": ref_prefix + entry_definition_name(s.key)},
+def document_body_schema(ref_prefix: str = "#/$defs/", schema_version: int = SCHEMA_VERSION,
+                         suffix: str = "") -> dict:
+    """The document's schema whose references point at `ref_prefix` + a definition name (+ `suffix`)."""
+    sections = {s.key: {"type": "array", "items": {"$ref": ref_prefix + entry_definition_name(s.key, suffix)},
                         "description": s.summary}
                 for s in sections_in(schema_version)}
     stated = {"schema_version": {"const": schema_version, "description": "The schema this document follows."}
               } if schema_version > 1 else {}
     return {
-        "title": "Published SLA document",
+        "title": f"Published SLA document (schema {schema_version})",
         "type": "object",
         "required": [*stated, "version", "published_at", "effective_from", "title", "approvals", "sections"],
         "properties": {
