@@ -49,7 +49,7 @@ def thai(app, entry, **kwargs):
                "it, reported monthly."),
     (CONVERSION, "Marketing ensures that at least 25 % of Marketing Qualified Leads become Sales Qualified Leads "
                  "within 30 days, reported quarterly."),
-    (PIPELINE, "Marketing → Sales: Weighted marketing-sourced pipeline, target 1,500,000 EUR per quarter"),
+    (PIPELINE, "Marketing → Sales: Weighted marketing-sourced pipeline, target 1,500,000 EUR per quarter."),
     ({**RESPONSE, "share": None}, "Sales makes a first connect attempt on every Sales Qualified Lead within 4 "
                                   "business hours (Bangkok office hours), reported monthly."),
     ({**RESPONSE, "within": 1, "within_unit": "hours", "calendar": None, "comparator": "at_most", "share": 0.1},

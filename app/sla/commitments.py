@@ -46,9 +46,9 @@ SENTENCES = {
     ("conversion", "within"): N_("%(team)s ensures that %(quantity)s of %(stages)s become %(to_stages)s within "
                                  "%(within)s, %(reported)s."),
 }
-# As the entry display read before commitments had measures (the same catalogue entries).
-PLAIN = N_("%(from_team)s → %(to_team)s: %(metric)s, target %(target)s per %(period)s")
-PLAIN_NO_PERIOD = N_("%(from_team)s → %(to_team)s: %(metric)s, target %(target)s")
+# As the entry display read before commitments had measures.
+PLAIN = N_("%(from_team)s → %(to_team)s: %(metric)s, target %(target)s per %(period)s.")
+PLAIN_NO_PERIOD = N_("%(from_team)s → %(to_team)s: %(metric)s, target %(target)s.")
 FOR_LEAD_TYPES = N_("For %(lead_types)s: %(sentence)s")
 WITH_OWNER = N_("%(sentence)s Owner: %(owner)s.")
 
