@@ -7,6 +7,7 @@ from app.admin.tokens import create_token
 from app.extensions import db
 from app.models import Version
 from app.sla.checks import ERROR, WARNING, blocking, run_checks
+from app.sla.sections import SECTION_LIST
 from app.versions.errors import VersionError
 from app.versions.services import open_draft, submit_version
 from tests.factories import make_draft, make_entry, make_published
@@ -75,6 +76,33 @@ def test_an_unresolvable_reference_is_an_error():
     statuses[0]["superseded_by"] = "nowhere"
     assert [c.code for c in run_checks(document(lead_statuses=statuses, lifecycle_stages=stages))] == [
         "reference.unresolved"]
+
+
+SCHEMA_2_REFERENCES = [(section.key, f) for section in SECTION_LIST for f in section.fields
+                       if f.kind in ("ref", "refs") and f.since == 2]
+
+
+@pytest.mark.parametrize("section, f", SCHEMA_2_REFERENCES, ids=lambda v: getattr(v, "name", v))
+def test_every_new_reference_field_must_resolve(section, f):
+    target = {"key": "present", "name": "Present", "deprecated": False, "definition": ""}
+
+    def with_reference(key):
+        entry = {"key": "referrer", "name": "Referrer", "deprecated": False, "definition": "",
+                 f.name: [key] if f.kind == "refs" else key}
+        sections = {f.ref_section: [target]}
+        sections.setdefault(section, []).append(entry)
+        return document(**sections)
+    assert run_checks(with_reference("present")) == []
+    found = run_checks(with_reference("missing"))
+    assert codes(found) == [("reference.unresolved", ERROR, ("referrer",))]
+    assert "missing" in found[0].text
+
+
+def test_the_schema_2_references_are_covered():
+    assert {(s, f.name) for s, f in SCHEMA_2_REFERENCES} >= {
+        ("commitments", "stage"), ("commitments", "to_stage"), ("commitments", "calendar"),
+        ("commitments", "lead_types"), ("lifecycle_stages", "may_return_to"), ("lead_scoring", "stage"),
+        ("lead_scoring", "lead_types"), ("connect_attempts", "lead_types")}
 
 
 def test_an_icp_trait_no_fit_rule_scores_is_a_warning():
@@ -398,3 +426,16 @@ def test_the_checks_read_in_thai(app, people, current):
 def test_a_clean_draft_says_every_check_passes(app, people, current):
     open_draft(by=people["editor"])
     assert "every consistency check passes" in text(client_for(app, people["editor"]).get("/draft"))
+
+
+def test_the_names_inside_a_check_read_in_thai_too(app, people, current):
+    version = open_draft(by=people["editor"])
+    version.entries.append(make_entry("commitments", "follow-up", "Follow-up", team="sales", from_team="sales",
+                                      to_team="marketing", metric="First attempt", target=4, period="month",
+                                      measure="response_time", within=4, within_unit="business_hours"))
+    db.session.commit()
+    client = client_for(app, people["editor"])
+    english = text(client.get("/draft"))
+    assert "Commitment “Follow-up” measures response time, so it needs stage and calendar." in english
+    thai = text(client.get("/draft", headers={"Accept-Language": "th"}))
+    assert "ข้อผูกพัน “Follow-up” วัดเวลาตอบสนอง จึงต้องระบุ ขั้น และ ปฏิทิน" in thai

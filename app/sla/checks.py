@@ -129,11 +129,12 @@ def _unresolved(section: str, entry: dict, label: str, missing: str) -> Check:
 
 
 def _field_word(section: str, name: str) -> Word:
-    """A field's label for a message (the field's name until the registry knows it)."""
+    """A field's label inside a sentence: lower-case in English, translated from the label's own msgid."""
     try:
-        return Word(SECTIONS[section].field(name).label)
+        label = SECTIONS[section].field(name).label
     except KeyError:
         return Word(name.replace("_", " "))
+    return Word(label.lower(), msgid=label)
 
 
 def _commitment_fields(document: dict) -> Iterator[Check]:
