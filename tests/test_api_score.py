@@ -5,6 +5,7 @@ import pytest
 
 from app.sla.scoring import compare
 from tests.factories import make_entry, make_published
+from tests.hostile_strings import HOSTILE_STRINGS
 from tests.test_api_support import auth, published, sla_entries, token  # noqa: F401
 
 AS_OF = "2026-12-01T12:00:00Z"
@@ -249,3 +250,17 @@ def test_large_numbers_a_double_holds_are_scored(client, published, auth, number
 def test_comparing_a_number_beyond_a_double_is_false_not_an_error(actual):
     assert compare(actual, "gt", "1") is False
     assert compare(actual, "equals", "1") is False
+
+
+@pytest.mark.parametrize("time", [
+    *HOSTILE_STRINGS[::7], "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "2026-12-01T12:00:00+24:00",
+    "2026-02-30T00:00:00Z", "2026-12-01T12:00:00\u00a0Z", "\u0e52\u0e50\u0e52\u0e56-12-01T12:00:00Z",
+])
+def test_any_time_string_is_scored_or_refused_with_a_pointer_never_a_500(client, published, auth, time):
+    for body, pointer in (({"as_of": time}, "/as_of"), ({"events": [{"name": "demo_request", "at": time}]},
+                                                         "/events/0/at")):
+        response = score(client, auth, body)
+        assert response.status_code in (200, 422), response.data[:300]
+        if response.status_code == 422:
+            assert response.mimetype == "application/problem+json"
+            assert pointer in [e["pointer"] for e in response.json["errors"]]
