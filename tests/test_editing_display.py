@@ -132,9 +132,9 @@ def test_user_text_in_every_field_is_escaped(app, section):
     payload = "<script>alert(1)</script>"
     values = {}
     for f in section.fields:
-        if f.kind in ("text", "longtext", "choice", "team", "ref"):
+        if f.kind in ("text", "longtext", "choice", "team", "ref", "time", "timezone", "email"):
             values[f.name] = payload
-        elif f.kind in ("list", "refs"):
+        elif f.kind in ("list", "refs", "choices", "dates"):
             values[f.name] = [payload]
         elif f.kind == "criteria":
             values[f.name] = [{"attribute": payload, "operator": "equals", "value": payload}]
