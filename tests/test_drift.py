@@ -272,3 +272,22 @@ def test_the_drift_compares_with_a_named_version(client, crm_published, auth):
     then = objects(client.post(f"{HUBSPOT}?version=1.0.0", json=sent, headers=auth))["lifecyclestage"]
     assert "customer" in [r["value"] for r in now["remove"]]
     assert "customer" not in [r["value"] for r in then["remove"]]
+
+
+def test_the_answers_match_their_openapi_description(client, crm_published, auth):
+    from tests.test_api_schema import response_validator
+    spec = client.get("/api/v1/openapi.json", headers=auth).json
+    calls = [("/sla/exports/hubspot/pipeline", client.get("/api/v1/sla/exports/hubspot/pipeline", headers=auth)),
+             ("/sla/exports/hubspot/properties/hs_lead_status",
+              client.get("/api/v1/sla/exports/hubspot/properties/hs_lead_status", headers=auth)),
+             ("/sla/exports/hubspot/drift", client.post(HUBSPOT, json=hubspot_now(), headers=auth)),
+             ("/sla/exports/salesforce/drift", client.post(SALESFORCE, headers=auth, content_type="multipart/form-data",
+                                                           data=sf_files(LeadStatus="LeadStatus.standardValueSet")))]
+    for path, response in calls:
+        operation = spec["paths"][path]["post" if path.endswith("drift") else "get"]
+        ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        assert [e.message for e in response_validator(spec, ref).iter_errors(response.json)] == [], path
+    request = spec["paths"]["/sla/exports/hubspot/drift"]["post"]["requestBody"]["content"]["application/json"]
+    assert list(response_validator(spec, request["schema"]["$ref"]).iter_errors(hubspot_now())) == []
+    package = spec["paths"]["/sla/exports/salesforce/package.zip"]["get"]["responses"]["200"]
+    assert list(package["content"]) == ["application/zip"]

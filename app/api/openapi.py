@@ -74,6 +74,15 @@ def _op(summary: str, schema: str, description: str = "", params=(), not_found: 
             "responses": dict(sorted(responses.items()))}
 
 
+def _file_op(summary: str, schema: str, media: str, description: str, params=()) -> dict:
+    """An operation answering a file of `media` (not JSON), cached and refused like the others."""
+    operation = _op(summary, schema, description, params=params)
+    operation["responses"]["200"] = {
+        "description": summary, "headers": {**_CACHING_HEADERS, "Content-Disposition": {"schema": {"type": "string"}}},
+        "content": {media: {"schema": {"$ref": REF + schema}}}}
+    return operation
+
+
 OPERATIONS = {
     "api.sla": ("get", _op("The current published document", "SlaDocument",
                            "The frozen bytes of the version in force; the ETag is their SHA-256. Each "
@@ -100,17 +109,64 @@ OPERATIONS = {
                                  SEMANTICS, params=[_VERSION_QUERY], errors=(400, 413, 415, 422), cached=False),
                            "requestBody": {"required": True, "content": {
                                "application/json": {"schema": {"$ref": REF + "ScoreRequest"}}}}}),
-    "api.export_hubspot": ("get", _op(
-        "Deal stages as a HubSpot pipeline, lifecycle stages and lead statuses as property options",
-        "HubSpotExport", "Probabilities are strings from 0.0 to 1.0; descriptions are plain text; "
-        "deprecated entries are hidden options. Lead statuses are ordered by the earliest lifecycle "
-        "stage they apply to.", params=[_VERSION_QUERY])),
-    "api.export_salesforce": ("get", _op(
-        "Deal stages as OpportunityStage records and lead statuses as LeadStatus records",
-        "SalesforceExport", "ApiName is the entry key; DefaultProbability is a percentage; Description is "
-        "plain text of at most 255 characters. IsDefault marks the status keyed `new` (else the first); "
-        "IsConverted marks statuses that apply at or past the `opportunity` lifecycle stage (else the last).",
+    "api.export_hubspot": ("get", {**_op(
+        "Deprecated: deal stages as a HubSpot pipeline, lifecycle stages and lead statuses as property options",
+        "HubSpotExport", "Deprecated (`Deprecation` and `Link` headers name the successors): use "
+        "/sla/exports/hubspot/pipeline and /sla/exports/hubspot/properties/{lifecyclestage,hs_lead_status}, "
+        "whose option values are HubSpot's internal values. Here option values are entry keys. Probabilities "
+        "are strings from 0.0 to 1.0; descriptions are plain text; deprecated entries are hidden options.",
+        params=[_VERSION_QUERY]), "deprecated": True}),
+    "api.export_salesforce": ("get", {**_op(
+        "Deprecated: deal stages as OpportunityStage records and lead statuses as LeadStatus records",
+        "SalesforceExport", "Deprecated (`Deprecation` and `Link` headers name the successor): records of "
+        "read-only objects, which cannot be deployed; use /sla/exports/salesforce/package.zip. ApiName is the "
+        "entry key; DefaultProbability is a percentage; Description is plain text of at most 255 characters.",
+        params=[_VERSION_QUERY]), "deprecated": True}),
+    "api.export_hubspot_pipeline": ("get", _op(
+        "The deal stages as a HubSpot pipelines API v3 PipelineInput", "HubSpotPipelineInput",
+        "The body of POST /crm/v3/pipelines/deals (or PUT to replace a pipeline): stages in position order, "
+        "probability a string from 0.0 to 1.0, isClosed \"true\" or \"false\". HubSpot gives new stages "
+        "their ids; a stage's crm_value is the id the drift matches.", params=[_VERSION_QUERY])),
+    "api.export_hubspot_lifecyclestage": ("get", _op(
+        "The lifecycle stages as options of HubSpot's lifecyclestage property", "HubSpotPropertyUpdate",
+        "The body of PATCH /crm/v3/properties/contacts/lifecyclestage. Each value is the stage's crm_value, "
+        "else HubSpot's internal value of the standard stage its key names (mql is marketingqualifiedlead, "
+        "sql salesqualifiedlead), else the key; deprecated stages are hidden.", params=[_VERSION_QUERY])),
+    "api.export_hubspot_lead_status": ("get", _op(
+        "The lead statuses as options of HubSpot's hs_lead_status property", "HubSpotPropertyUpdate",
+        "The body of PATCH /crm/v3/properties/contacts/hs_lead_status, in the agreed order. Each value is the "
+        "status's crm_value, else HubSpot's value its key names (open-deal is OPEN_DEAL), else the key.",
         params=[_VERSION_QUERY])),
+    "api.export_salesforce_package": ("get", _file_op(
+        "A Salesforce Metadata API package of the deal stages and lead statuses", "SalesforcePackage",
+        "application/zip", "A zip to deploy: package.xml and standardValueSets/OpportunityStage.standardValueSet "
+        "and LeadStatus.standardValueSet. Each standardValue has fullName (crm_value, else the name), default, "
+        "label and, for stages, closed, forecastCategory, probability (a whole percentage) and won, for statuses "
+        "converted. Deprecated entries are left out, so a deploy deactivates them. The same version gives the "
+        "same bytes.", params=[_VERSION_QUERY])),
+    "api.drift_hubspot": ("post", {**_op(
+        "What a sync would add, change, reorder or remove in HubSpot", "Drift",
+        "Send what HubSpot holds now: `pipelines` as GET /crm/v3/pipelines/deals returns it (the pipeline "
+        "labelled as the SLA is compared, else `default`, else the only one; or send one pipeline), and "
+        "`lifecyclestage` and `hs_lead_status` as GET /crm/v3/properties/contacts/{name} returns them; any of "
+        "the three. Stages match by id, options by value. `reorder` lists the fewest values to move.",
+        params=[_VERSION_QUERY], errors=(400, 413, 415, 422), cached=False),
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"$ref": REF + "HubSpotCurrent"}}}}}),
+    "api.drift_salesforce": ("post", {**_op(
+        "What a deploy would add, change, reorder or remove in Salesforce", "Drift",
+        "Send the StandardValueSet files a retrieve gives: multipart/form-data with parts named OpportunityStage "
+        "and LeadStatus (either or both), or one file as application/xml with ?set=OpportunityStage or "
+        "?set=LeadStatus. Values match by fullName.",
+        params=[_VERSION_QUERY, {"name": "set", "in": "query", "required": False,
+                                 "schema": {"type": "string", "enum": ["OpportunityStage", "LeadStatus"]},
+                                 "description": "The value set of an application/xml body."}],
+        errors=(400, 413, 415, 422), cached=False),
+        "requestBody": {"required": True, "content": {
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                name: {"type": "string", "contentMediaType": "application/xml"}
+                for name in ("OpportunityStage", "LeadStatus")}}},
+            "application/xml": {"schema": {"type": "string"}}}}}),
     "api.checks": ("get", _op(
         "Consistency checks of a version", "Checks",
         "Errors (they block submitting a draft: a won stage that is open, probabilities that do not match "

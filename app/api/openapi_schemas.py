@@ -1,4 +1,5 @@
 """Component schemas of the OpenAPI description (the document's own come from app.sla.schema)."""
+from app.sla.drift import HUBSPOT_CURRENT_SCHEMA, HUBSPOT_OBJECTS, SALESFORCE_OBJECTS
 from app.sla.schema import SEMVER_PATTERN, TEAM, TIMESTAMP, definitions, document_body_schema
 from app.sla.scoring import SCORE_REQUEST_SCHEMA, SCORE_RESULT_SCHEMA
 from app.sla.sections import KEY_PATTERN, SECTION_KEYS
@@ -39,6 +40,38 @@ def _diff_schema() -> dict:
         "sections": {"type": "object", "required": list(SECTION_KEYS), "additionalProperties": section},
         "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
     })
+
+
+def _crm_schemas() -> dict:
+    """The HubSpot v3 bodies, the Salesforce package, and the drift's request and answer."""
+    option = _object({"label": STRING, "value": STRING, "displayOrder": {"type": "integer"},
+                      "description": STRING, "hidden": {"type": "boolean"}})
+    positioned = {"value": STRING, "label": STRING, "position": {"type": "integer", "minimum": 1}}
+    changes = _object({"add": {"type": "array", "items": _object({**positioned, "fields": {"type": "object"}})},
+                       "change": {"type": "array", "items": _object({"value": STRING, "label": STRING, "fields": {
+                           "type": "array", "items": _object({"field": STRING, "old": {}, "new": {}})}})},
+                       "reorder": {"type": "array", "items": _object({
+                           "value": STRING, "label": STRING, "from": {"type": "integer", "minimum": 1},
+                           "to": {"type": "integer", "minimum": 1}, "after": {"type": ["string", "null"]}})},
+                       "remove": {"type": "array", "items": _object(positioned)}})
+    drift_object = {**changes, "required": ["object", "title", "in_sync", *changes["required"]], "properties": {
+        "object": {"type": "string", "enum": [*HUBSPOT_OBJECTS, *SALESFORCE_OBJECTS]}, "title": STRING,
+        "in_sync": {"type": "boolean"}, **changes["properties"],
+        "pipeline": _object({"id": {"type": ["string", "null"]}, "label": {"type": ["string", "null"]}},
+                            description="The HubSpot pipeline compared.")}}
+    return {
+        "HubSpotPipelineInput": _object({
+            "label": STRING, "displayOrder": {"type": "integer"}, "stages": {"type": "array", "items": _object({
+                "label": STRING, "displayOrder": {"type": "integer"}, "metadata": _object({
+                    "probability": {"type": "string", "pattern": r"^(0(\.[0-9]+)?|1(\.0+)?)$"},
+                    "isClosed": {"type": "string", "enum": ["true", "false"]}})})}}),
+        "HubSpotPropertyUpdate": _object({"options": {"type": "array", "items": option}}),
+        "SalesforcePackage": {"type": "string", "contentMediaType": "application/zip",
+                              "description": "A zip: package.xml and standardValueSets/*.standardValueSet."},
+        "HubSpotCurrent": {k: v for k, v in HUBSPOT_CURRENT_SCHEMA.items() if k != "$schema"},
+        "Drift": _object({"crm": {"type": "string", "enum": ["hubspot", "salesforce"]}, "version": SEMVER,
+                          "in_sync": {"type": "boolean"}, "objects": {"type": "array", "items": drift_object}}),
+    }
 
 
 def component_schemas() -> dict:
@@ -104,6 +137,7 @@ def component_schemas() -> dict:
                 "MasterLabel": STRING, "ApiName": KEY, "SortOrder": {"type": "integer"},
                 "IsConverted": {"type": "boolean"}, "IsDefault": {"type": "boolean"}})},
         }),
+        **_crm_schemas(),
         "Checks": _object({
             "version": {"type": "string", "description": "The version number, or `open` for the draft."},
             "errors": {"type": "integer", "minimum": 0}, "warnings": {"type": "integer", "minimum": 0},
