@@ -40,6 +40,12 @@ class Check:
     def text(self) -> str:
         return str(self.phrase)
 
+    @property
+    def section_title(self) -> str | None:
+        """The title of the section the finding is in (an N_ msgid), for a link to it."""
+        section = SECTIONS.get(self.section or "")
+        return section.title if section else None
+
     def as_json(self) -> dict:
         return {"code": self.code, "severity": self.severity, "message": self.text, "section": self.section,
                 "entries": list(self.entries)}
