@@ -98,6 +98,36 @@ def test_the_answer_explains_every_rule_and_the_stage(client, published, auth):
     assert reason["not_reached"][0]["unmet"] == [{"bar": "score_threshold", "required": 80, "actual": 50}]
 
 
+SCHEMA_2 = {"engaged-pricing": {"within_days": 30, "max_occurrences": 2}, "mql": {"min_fit": 40},
+            "engaged-demo": {"action": "set_stage", "stage": "sql", "lead_types": ["new-prospect"]}}
+VIEWS = [{"name": "pricing_page_view", "at": at} for at in
+         ("2026-11-30T00:00:00Z", "2026-11-20T00:00:00Z", "2026-11-10T00:00:00Z", "2026-11-05T00:00:00Z",
+          "2026-10-01T00:00:00Z")]
+
+
+@pytest.mark.parametrize("fields, events, expected", [
+    ({"lead_type": "new-prospect"}, ["demo_request"], (0, 30, "sql", "override")),
+    ({"lead_type": "New-Prospect"}, ["demo_request"], (0, 30, "sql", "override")),
+    ({}, ["demo_request"], (0, 0, None, None)),                                  # out of the rule's lead types
+    ({"lead_type": "customer"}, ["demo_request"], (0, 0, None, None)),
+    ({}, VIEWS, (0, 20, "lead", "threshold")),                                    # 4 recent views, scored twice
+    ({}, VIEWS[3:], (0, 0, None, None)),                                          # 1 recent view: below gte 3
+    ({"industry": "Logistics", "title": "Head of IT"}, VIEWS, (30, 20, "lead", "threshold")),  # fit below 40
+    ({"industry": "Logistics", "title": "Head of IT", "employees": 500}, VIEWS, (45, 20, "mql", "threshold")),
+])
+def test_a_version_with_schema_2_rules_scores_with_them(client, auth, fields, events, expected):
+    make_published(sla_entries(**SCHEMA_2))
+    result = score(client, auth, {"fields": fields, "events": events, "as_of": AS_OF}).json
+    assert (result["fit"], result["engagement"], result["stage"], result["stage_reason"]["by"]) == expected
+
+
+def test_a_stage_missed_for_its_minimum_fit_says_so(client, auth):
+    make_published(sla_entries(**SCHEMA_2))
+    body = {"fields": {"industry": "Logistics", "title": "Head of IT"}, "events": VIEWS, "as_of": AS_OF}
+    mql = next(r for r in score(client, auth, body).json["stage_reason"]["not_reached"] if r["stage"] == "mql")
+    assert mql["unmet"] == [{"bar": "min_fit", "required": 40, "actual": 30}]
+
+
 def test_deprecated_rules_do_not_count(client, auth):
     rule = make_entry("lead_scoring", "old-rule", "Old rule", kind="fit", field="industry", operator="exists",
                       value="", points=99)
