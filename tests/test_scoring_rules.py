@@ -288,6 +288,12 @@ def test_the_furthest_of_score_and_override_wins(override_stage, views, expected
     assert (result["stage"], result["stage_reason"]["by"]) == (expected, by)
 
 
+def test_a_set_stage_rule_without_a_stage_only_scores_its_points():
+    result = scored(document(FIT, {**DEMO, "stage": None, "points": 5}), {"industry": "x"}, ["demo_request"])
+    assert (result["score"], result["stage"]) == (30, None)
+    assert explained(result, "demo")["reason"].endswith("+5, but it names no stage to set.")
+
+
 def test_an_override_out_of_lead_type_scope_does_not_apply():
     doc = document(FIT, {**DEMO, "lead_types": ["customer"]})
     assert scored(doc, {"industry": "x", "lead_type": "prospect"}, ["demo_request"])["stage"] is None

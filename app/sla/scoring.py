@@ -321,7 +321,8 @@ def explain_rule(rule: dict, fields: dict, events: list[tuple[str, datetime]], a
         each = f" ({rule.get('points') or 0:g} × {outcome['times']}, at most {cap} times)" if cap else ""
         reason += f", {_points_text(points)}{each}"
         if action == "set_stage":
-            reason += f", and the lead reaches at least the stage {head['stage']}"
+            reason += (f", and the lead reaches at least the stage {head['stage']}" if head["stage"]
+                       else ", but it names no stage to set")
     return {**head, "in_scope": True, **outcome, "points": points, "reason": reason + "."}
 
 
