@@ -1,4 +1,6 @@
-"""CRM exports: a HubSpot pipeline and property options, Salesforce OpportunityStage and LeadStatus records."""
+"""The legacy (deprecated) CRM exports: a HubSpot pipeline and property options valued by entry key, Salesforce
+OpportunityStage and LeadStatus records. They answer as they did for the tools that read them; the loadable
+bodies are tested in test_crm_exports.py."""
 import re
 
 import pytest
@@ -100,3 +102,13 @@ def test_exports_of_another_version(client, published, auth, export):
     assert now.data.count(b"Closed lost") == 0 and then.data.count(b"Closed lost") == 1
     assert then.headers["Cache-Control"] == "private, max-age=31536000, immutable"
     assert now.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_the_legacy_exports_keep_entry_keys_when_crm_values_are_set(client, auth):
+    make_published(sla_entries(mql={"crm_value": "marketingqualifiedlead"}, attempting={"crm_value": "ATTEMPTED"},
+                               discovery={"crm_value": "appointmentscheduled"}))
+    hubspot = client.get("/api/v1/sla/exports/hubspot", headers=auth).json["properties"]
+    salesforce = client.get("/api/v1/sla/exports/salesforce", headers=auth).json
+    assert "mql" in [o["value"] for o in hubspot["lifecyclestage"]["options"]]
+    assert "attempting" in [o["value"] for o in hubspot["hs_lead_status"]["options"]]
+    assert salesforce["OpportunityStage"][0]["ApiName"] == "discovery"

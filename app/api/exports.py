@@ -3,8 +3,8 @@ and the legacy JSON exports (deprecated)."""
 from flask import Response, request
 
 from app.api import bp
-from app.api.http import VARY, ApiError, dump_json, etag_of, immutable_cache_control, json_response
-from app.api.http import revalidate_cache_control
+from app.api.http import (VARY, ApiError, dump_json, etag_of, immutable_cache_control, json_response,
+                          revalidate_cache_control)
 from app.api.lookup import requested
 from app.api.score import read_json_body
 from app.api.views import derived
