@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 
 from app.sla.sections import (CHANNELS, COMPARISON_OPERATORS, PERIODS, SCORING_KINDS, SECTION_KEYS,
-                              SECTIONS, normalise_fields)
+                              SECTIONS, WEEKDAYS, normalise_fields)
 
 TEAMS = ("marketing", "sales")
 
@@ -15,7 +15,7 @@ TEAMS = ("marketing", "sales")
 SECTION_SHARES = {
     "commitments": 5, "icp": 4, "personas": 6, "buyer_journey": 3, "lifecycle_stages": 3,
     "lead_types": 4, "deal_stages": 3, "lead_statuses": 5, "lead_scoring": 25,
-    "connect_attempts": 7, "terms": 35,
+    "connect_attempts": 7, "connect_outcomes": 1, "calendars": 1, "terms": 35,
 }
 
 NAME_WORDS = (
@@ -133,6 +133,12 @@ def _structured(section: str, rng: random.Random, position: int, refs: dict[str,
                   "points": rng.randint(-50, 50)}
     elif section == "connect_attempts":
         values = {"day": rng.randint(0, 30), "channel": rng.choice(CHANNELS), "counts_as_connect": rng.random() < 0.5}
+    elif section == "connect_outcomes":
+        values = {"counts_as_connect": rng.random() < 0.5}
+    elif section == "calendars":
+        values = {"timezone": rng.choice(("Asia/Bangkok", "Europe/Berlin", "UTC")), "workdays": list(WEEKDAYS[:5]),
+                  "start": "09:00", "end": "18:00",
+                  "holidays": sorted({f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" for _ in range(5)})}
     else:  # terms
         values = {"synonyms": _phrases(rng), "related": rng.sample(refs["any"], min(2, len(refs["any"])))}
     return normalise_fields(SECTIONS[section], values)

@@ -17,7 +17,7 @@ from bench.load import check_target, generate_load, percentile, summarise
 from bench.report import Row, format_table, judge, ratio_row
 
 
-@pytest.mark.parametrize("total", [11, 200, 2_000])
+@pytest.mark.parametrize("total", [len(SECTION_KEYS), 200, 2_000])
 def test_data_builder_makes_exactly_n_entries_over_every_section(total):
     specs = build_entries(total)
     assert len(specs) == total
