@@ -339,12 +339,21 @@ def test_ignored_events_are_explained():
     ("yesterday", None),
     ("", None),
     ("2026-13-01T00:00:00Z", None),
-    ("0001-01-01T00:00:00+01:00", None),   # before the first representable UTC moment
+    ("2026-12-01t12:00:00z", AS_OF),       # RFC 3339 allows lower case
+    ("2026-12-01T12:99:00Z", None),
     (1733054400, None),
     (None, None),
 ])
 def test_parse_time_takes_iso_8601_with_an_offset(text, expected):
     assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("edge, counted", [("0001-01-01T00:30:00+01:00", 1), ("9999-12-31T23:30:00-01:00", 0)])
+def test_moments_at_the_edge_of_the_calendar_are_scored(edge, counted):
+    """Before 0001-01-01 or after 9999-12-31 in UTC: Python cannot hold them in UTC, so they keep their offset."""
+    result = scored(document(PRICING | {"within_days": None}), events=[{"name": "pricing_page_visit", "at": edge}])
+    assert explained(result, "pricing")["events_counted"] == counted
+    assert scored(document(), as_of=parse_time(edge))["as_of"] == edge
 
 
 def test_time_errors_point_at_each_bad_time():

@@ -16,7 +16,7 @@ LEAD_TYPE_FIELD = "lead_type"
 STAGE_BARS = (("score_threshold", "score"), ("min_fit", "fit"), ("min_engagement", "engagement"))
 MAX_WINDOW_DAYS = 1_000_000  # beyond any within_days a document may hold; keeps timedelta in range
 
-_TIME = {"type": "string", "minLength": 1, "maxLength": 64,
+_TIME = {"type": "string", "format": "date-time", "minLength": 1, "maxLength": 64,
          "description": "An ISO 8601 date-time with a UTC offset or Z, e.g. 2026-12-01T09:30:00+07:00."}
 
 SCORE_REQUEST_SCHEMA = {
@@ -63,7 +63,8 @@ def _object(properties: dict) -> dict:
 
 SCORE_RESULT_SCHEMA = _object({
     "version": {"type": "string", "pattern": SEMVER_PATTERN},
-    "as_of": {"type": "string", "format": "date-time", "description": "The moment scored at, in UTC."},
+    "as_of": {"type": "string", "format": "date-time",
+              "description": "The moment scored at, in UTC (a moment UTC cannot hold keeps its offset)."},
     "lead_type": {"type": ["string", "null"], "description": "fields.lead_type as the rules read it."},
     "score": {"type": "number"}, "fit": {"type": "number"}, "engagement": {"type": "number"},
     "stage": _STAGE_KEY,
@@ -190,10 +191,15 @@ def parse_time(value) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        moment = datetime.fromisoformat(value.strip())
-        return moment.astimezone(timezone.utc) if moment.tzinfo is not None else None
-    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+01:00 has no UTC time
+        moment = datetime.fromisoformat(value.strip().upper())  # RFC 3339 allows a lower-case t and z
+    except ValueError:
         return None
+    if moment.tzinfo is None:
+        return None
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00 has no UTC time Python can hold: it keeps its offset
+        return moment
 
 
 def format_time(moment: datetime) -> str:
