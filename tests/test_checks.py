@@ -314,6 +314,16 @@ def test_a_stage_minimum_quoted_by_another_stage_is_stale_when_it_changes():
     assert codes(run_checks(after, before)) == [("prose.stale_number", WARNING, ("sql", "mql"))]
 
 
+def test_connect_outcomes_include_one_that_connects():
+    outcomes = [{"key": key, "name": key, "position": i, "counts_as_connect": False, "deprecated": False}
+                for i, key in enumerate(("no-answer", "voicemail", "conversation"), start=1)]
+    assert codes(run_checks(document(connect_outcomes=outcomes))) == [
+        ("connect_outcome.none_connects", WARNING, ("no-answer", "voicemail", "conversation"))]
+    outcomes[2]["counts_as_connect"] = True
+    assert run_checks(document(connect_outcomes=outcomes)) == []
+    assert run_checks(document(connect_outcomes=[])) == []
+
+
 # --- the API ------------------------------------------------------------------------------------
 
 def sample_entries(probability=1.0):

@@ -240,6 +240,15 @@ def _stage_minimums(document: dict) -> Iterator[Check]:
                         "lifecycle_stages", (stage["key"],))
 
 
+def _outcomes_connect(document: dict) -> Iterator[Check]:
+    """Listed outcomes of a connect attempt include one that counts as a connect, or no lead is ever connected."""
+    outcomes = _live(document, "connect_outcomes")
+    if outcomes and not any(o.get("counts_as_connect") for o in outcomes):
+        yield Check("connect_outcome.none_connects", WARNING,
+                    N_("No connect outcome counts as a connect, so no attempt can ever connect with a lead."),
+                    {}, "connect_outcomes", tuple(o["key"] for o in outcomes))
+
+
 def _icp_scored(document: dict) -> Iterator[Check]:
     """An ICP trait that no fit rule scores is a profile the lead score cannot see."""
     scored = {rule.get("field") for rule in _entries(document, "lead_scoring")
@@ -358,7 +367,7 @@ def _plain(number) -> str:
 
 RULES: tuple[Callable[[dict], Iterator[Check]], ...] = (
     _deal_stages, _thresholds, _references, _icp_scored, _commitment_fields, _attempts_fit_sequence,
-    _set_stage_rules, _stage_minimums)
+    _set_stage_rules, _stage_minimums, _outcomes_connect)
 
 
 def run_checks(document: dict, previous: dict | None = None) -> list[Check]:
