@@ -134,7 +134,9 @@ lists the rules that matched, in document order, with the points they scored. `r
 every rule that is not deprecated: in scope or not, matched or not, the events counted, too old or
 after `as_of`, how many `times` it scored, its `points`, and a `reason`. `stage_reason` names how
 the stage was reached (`by` threshold, with the stage's `bars`, or by the override `rule`) and, in
-`not_reached`, every further stage with the bars the lead does not meet.
+`not_reached`, every further stage with the bars the lead does not meet. The answer echoes `as_of`
+in UTC and `lead_type` as the rules read it. A version published before these fields existed
+(schema 1) has none of them, and scores exactly as it always did.
 """
 
 
