@@ -12,7 +12,7 @@ from app.api.tokens import create_token
 from app.demo.content import PUBLISHED
 from app.demo.loader import entry_from_item
 from app.extensions import db
-from app.models import Entry, Version, VersionState
+from app.models import Entry, Team, User, Version, VersionState
 from app.models.base import utcnow
 from app.sla.diff import compare_documents
 from app.sla.document import build_document, canonical_bytes, schema_version_of
@@ -20,6 +20,7 @@ from app.sla.schema import document_schema
 from app.sla.sections import SCHEMA_VERSION, SECTION_LIST, SECTIONS
 from app.versions.checks import version_checks
 from app.versions.services import pending_diff
+from tests.conftest import _PASSWORD_HASH, sign_in
 from tests.factories import make_entry
 from tests.test_api_support import auth, token  # noqa: F401
 
@@ -82,10 +83,10 @@ def publish_schema1(number: str, entries: list[Entry], previous: Version | None)
 
 
 @pytest.fixture
-def upgraded(empty_database_url):
+def upgraded(empty_database_url, app_config):
     """A database that held 1.0.0 and 1.1.0 (MQL threshold raised to 60) and an open draft under
     schema 1, upgraded to the newest migration; yields (app, bytes and hashes before the upgrade)."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True})
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
         upgrade(revision="0010")
         first = publish_schema1("1.0.0", schema1_entries(), None)
@@ -97,6 +98,9 @@ def upgraded(empty_database_url):
         before = {v.number: (bytes(v.document), v.sha256) for v in (first, second)}
         upgrade(revision="heads")
         plaintext = create_token("a tool")[1]
+        team = Team(slug="marketing", name="Marketing")
+        db.session.add(User(email="editor@example.com", name="Ed Itor", team=team, role="editor", active=True,
+                            password_hash=_PASSWORD_HASH))
         db.session.commit()
         app.auth = {"Authorization": f"Bearer {plaintext}"}
         yield app, before
@@ -143,6 +147,17 @@ def test_the_open_draft_stays_editable_and_its_lead_statuses_get_an_order(upgrad
         assert set(changed) == {e.key for e in statuses} and set().union(*changed.values()) == {"position"}
         errors = [check.code for check in version_checks(draft) if check.severity == "error"]
         assert errors == []  # checked against a schema-1 predecessor, the upgraded draft may be submitted
+        editor = db.session.scalar(db.select(User).where(User.email == "editor@example.com"))
+    client = app.test_client()
+    sign_in(client, editor)
+    page = client.get("/draft/lead_statuses")
+    assert page.status_code == 200 and "Returned – not ready" in page.get_data(as_text=True)
+    moved = client.post(f"/draft/lead_statuses/{statuses[-1].key}/move", data={"direction": "up"})
+    assert moved.status_code in (200, 302, 303), moved.get_data(as_text=True)[:300]
+    with app.app_context():
+        order = [e.key for e in db.session.scalars(db.select(Entry).where(
+            Entry.version_id == draft.id, Entry.section == "lead_statuses").order_by(Entry.position))]
+    assert order[-2] == statuses[-1].key
 
 
 def test_a_document_published_now_states_schema_2_and_validates(app, make_user):
