@@ -298,7 +298,8 @@ def test_a_commitment_that_still_quotes_its_old_number_is_a_warning(field, old, 
 
 
 def test_another_commitments_prose_quoting_the_same_number_is_not_stale():
-    before = document(commitments=[commitment("goal", target=120), commitment("other", definition="We answer 120 calls.")])
+    before = document(commitments=[commitment("goal", target=120),
+                                   commitment("other", definition="We answer 120 calls.")])
     after = copy.deepcopy(before)
     after["sections"]["commitments"][0]["target"] = 130
     assert run_checks(after, before) == []

@@ -303,14 +303,15 @@ def _whole(text: str, index: int, length: int) -> bool:
 
 # The numbers prose quotes: (section, field, how they are quoted, whether other entries that name the
 # entry quote it too). A commitment's target is any number, so only its own prose is read for it.
-QUOTED_NUMBERS = (("lifecycle_stages", "score_threshold", "score", True), ("lifecycle_stages", "min_fit", "score", True),
-                  ("lifecycle_stages", "min_engagement", "score", True), ("deal_stages", "probability", "percent", True),
-                  ("commitments", "target", "plain", False), ("commitments", "within", "plain", False),
-                  ("commitments", "share", "percent", False))
+QUOTED_NUMBERS = (
+    ("lifecycle_stages", "score_threshold", "score", True), ("lifecycle_stages", "min_fit", "score", True),
+    ("lifecycle_stages", "min_engagement", "score", True), ("deal_stages", "probability", "percent", True),
+    ("commitments", "target", "plain", False), ("commitments", "within", "plain", False),
+    ("commitments", "share", "percent", False))
 
 
 def _changed_numbers(document: dict, previous: dict | None) -> list[tuple[dict, str, str, bool, float]]:
-    """(entry, field, how it is quoted, read elsewhere, old value) for each quoted number that differs from `previous`."""
+    """(entry, field, how it is quoted, read elsewhere, old value) for each quoted number `previous` had otherwise."""
     if not previous:
         return []
     changed = []

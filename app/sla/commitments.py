@@ -31,6 +31,9 @@ DURATIONS = {"business_hours": (N_("%(number)s business hour"), N_("%(number)s b
              "hours": (N_("%(number)s hour"), N_("%(number)s hours")),
              "days": (N_("%(number)s day"), N_("%(number)s days"))}
 IN_CALENDAR = N_("%(duration)s (%(calendar)s)")
+# The core teams' display names (CORE_TEAMS in app/models/accounts.py), so that a sentence names them in Thai too; other
+# teams read as the team table names them.
+CORE_TEAM_NAMES = (N_("Marketing"), N_("Sales"))
 
 SENTENCES = {
     "stage_volume": N_("%(team)s delivers %(quantity)s %(stages)s %(each_period)s."),
