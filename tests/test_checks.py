@@ -206,10 +206,11 @@ def test_a_commitment_missing_what_its_measure_needs_is_an_error(measure, droppe
     assert named in found[0].text.casefold() and blocking(found)
 
 
-def test_a_limit_needs_its_unit_even_without_a_measure():
-    found = run_checks(with_commitment(commitment(within=4)))
+@pytest.mark.parametrize("measure", [None, "prose"])
+def test_a_limit_needs_its_unit_even_without_a_measure(measure):
+    found = run_checks(with_commitment(commitment(measure=measure, within=4)))
     assert codes(found) == [("commitment.incomplete", ERROR, ("follow-up",))]
-    assert "measures" not in found[0].text
+    assert found[0].text == "Commitment “Follow Up” needs within unit."
 
 
 @pytest.mark.parametrize("share, broken", [(1.5, True), (-0.1, True), (95, True), (0, False), (1, False)])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from app.messages import N_, Phrase, Word
-from app.sla.commitments import MEASURE_WORDS, missing_fields, number
+from app.sla.commitments import MEASURE_WORDS, NEEDS, missing_fields, number
 from app.sla.sections import PROSE_BASE_FIELDS, SECTIONS
 
 ERROR, WARNING = "error", "warning"
@@ -147,7 +147,7 @@ def _commitment_fields(document: dict) -> Iterator[Check]:
     """A measured commitment has what its measure needs, and its share is a fraction."""
     for entry in _live(document, "commitments"):
         missing = missing_fields(entry)
-        if missing and entry.get("measure") in MEASURE_WORDS:
+        if missing and entry.get("measure") in NEEDS:
             yield Check("commitment.incomplete", ERROR,
                         N_("Commitment “%(name)s” measures %(measure)s, so it needs %(fields)s."),
                         {"name": entry["name"], "measure": Word(MEASURE_WORDS[entry["measure"]]),
