@@ -113,7 +113,9 @@ def test_openapi_describes_every_api_endpoint(app, spec):
     assert set(spec["paths"]) == {
         "/sla", "/sla/versions", "/sla/versions/{version}", "/sla/sections/{section}", "/sla/terms/{key}",
         "/glossary", "/sla/compare", "/score", "/schema", "/openapi.json", "/sla/exports/hubspot",
-        "/sla/exports/salesforce", "/sla/checks"}
+        "/sla/exports/salesforce", "/sla/checks", "/events", "/sla/exports/hubspot/pipeline",
+        "/sla/exports/hubspot/properties/lifecyclestage", "/sla/exports/hubspot/properties/hs_lead_status",
+        "/sla/exports/salesforce/package.zip", "/sla/exports/hubspot/drift", "/sla/exports/salesforce/drift"}
 
 
 CALLS = [
@@ -134,7 +136,10 @@ CALLS = [
     ("get", "/sla/checks", "/api/v1/sla/checks", None, 200),
     ("get", "/sla/checks", "/api/v1/sla/checks?version=draft", None, 403),
     ("get", "/schema", "/api/v1/schema", None, 200),
+    ("get", "/schema", "/api/v1/schema?version=1", None, 200),
+    ("get", "/schema", "/api/v1/schema?version=one", None, 400),
     ("get", "/openapi.json", "/api/v1/openapi.json", None, 200),
+    ("post", "/events", "/api/v1/events", {"source": "hubspot", "events": []}, 403),
 ]
 
 

@@ -158,6 +158,19 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("api.schema", "GET"): api(),
     ("api.checks", "GET"): api(),
     ("api.openapi", "GET"): api(),
+    ("api.export_hubspot_pipeline", "GET"): api(),
+    ("api.export_hubspot_lifecyclestage", "GET"): api(),
+    ("api.export_hubspot_lead_status", "GET"): api(),
+    ("api.export_salesforce_package", "GET"): api(),
+    ("api.drift_hubspot", "POST"): api(),
+    ("api.drift_salesforce", "POST"): api(),
+    # writing lead events takes a token with the events:write scope: a read token is refused, a session never writes
+    ("api.post_events", "POST"): with_(api(), token="403", reader="401", editor="401", approver_marketing="401",
+                                       approver_sales="401", approver_support="401", admin="401"),
+    # CRM drift by upload
+    ("crm.drift", "GET"): ADMIN,
+    ("crm.drift_hubspot", "POST"): ADMIN,
+    ("crm.drift_salesforce", "POST"): ADMIN,
 }
 
 # Query strings and bodies that make a request reach its view's real work.

@@ -8,7 +8,8 @@ from app.api.tokens import AuthenticatedToken, authenticate_token
 REALM = 'Bearer realm="accord"'
 
 
-def _unauthorized(detail: str, error: str | None = None) -> ApiError:
+def unauthorized(detail: str, error: str | None = None) -> ApiError:
+    """A 401 problem with the Bearer challenge (and the OAuth error code, when there is one)."""
     challenge = REALM + (f', error="{error}"' if error else "")
     return ApiError(401, "Unauthorized", detail, headers={"WWW-Authenticate": challenge})
 
@@ -24,18 +25,18 @@ def authenticate_request() -> None:
     if getattr(current_user, "active", None) is False:
         # Flask-Login treats a deactivated user as signed out; say why instead of asking for credentials.
         raise ApiError(403, "Forbidden", "This account is deactivated.")
-    raise _unauthorized("This API needs an API token (Authorization: Bearer <token>) or a signed-in session.")
+    raise unauthorized("This API needs an API token (Authorization: Bearer <token>) or a signed-in session.")
 
 
 def _presented_token(header: str) -> AuthenticatedToken:
     """The token an Authorization header presents; 401 when it is malformed, unknown or revoked."""
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
-        raise _unauthorized("Send the token as 'Authorization: Bearer <token>'.", "invalid_request")
+        raise unauthorized("Send the token as 'Authorization: Bearer <token>'.", "invalid_request")
     token = authenticate_token(credentials.strip())
     if token is None:
         # A presented credential is always checked, even on a public API: a revoked token fails loudly.
-        raise _unauthorized("The API token is unknown or has been revoked.", "invalid_token")
+        raise unauthorized("The API token is unknown or has been revoked.", "invalid_token")
     return token
 
 

@@ -109,6 +109,16 @@ OPERATIONS = {
                                  SEMANTICS, params=[_VERSION_QUERY], errors=(400, 413, 415, 422), cached=False),
                            "requestBody": {"required": True, "content": {
                                "application/json": {"schema": {"$ref": REF + "ScoreRequest"}}}}}),
+    "api.post_events": ("post", {**_op(
+        "Send a batch of lead events", "EventsResult",
+        "Needs a token with the `events:write` scope (`flask tokens create NAME --scope events:write`); a "
+        "read-only token gets 403. Up to 10,000 events per batch (more: 413). An event is known by the "
+        "batch's `source` and its `id`: sending it again counts it under `duplicates` and changes nothing. "
+        "Valid events are stored and invalid ones rejected, each with JSON pointers in `errors`; when no "
+        "event could be stored the answer is a 422 problem with the same counts.",
+        errors=(400, 413, 415, 422), not_found=False, cached=False),
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"$ref": REF + "EventsRequest"}}}}}),
     "api.export_hubspot": ("get", {**_op(
         "Deprecated: deal stages as a HubSpot pipeline, lifecycle stages and lead statuses as property options",
         "HubSpotExport", "Deprecated (`Deprecation` and `Link` headers name the successors): use "

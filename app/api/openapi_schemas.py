@@ -1,5 +1,6 @@
 """Component schemas of the OpenAPI description (the document's own come from app.sla.schema)."""
 from app.sla.drift import HUBSPOT_CURRENT_SCHEMA, HUBSPOT_OBJECTS, SALESFORCE_OBJECTS
+from app.leads.services import EVENT_SCHEMA, EVENTS_REQUEST_SCHEMA
 from app.sla.schema import SEMVER_PATTERN, TEAM, TIMESTAMP, definitions, document_body_schema
 from app.sla.scoring import SCORE_REQUEST_SCHEMA, SCORE_RESULT_SCHEMA
 from app.sla.sections import KEY_PATTERN, SECTION_KEYS
@@ -114,6 +115,12 @@ def component_schemas() -> dict:
         "Glossary": _object({"version": SEMVER, "terms": {"type": "array", "items": _ref("GlossaryTerm")}}),
         "Comparison": _diff_schema(),
         "ScoreRequest": score_request,
+        "EventsRequest": {**EVENTS_REQUEST_SCHEMA, "properties": {
+            **EVENTS_REQUEST_SCHEMA["properties"],
+            "events": {**EVENTS_REQUEST_SCHEMA["properties"]["events"], "items": EVENT_SCHEMA}}},
+        "EventsResult": _object({"accepted": {"type": "integer"}, "duplicates": {"type": "integer"},
+                                 "rejected": {"type": "integer"},
+                                 "errors": {"type": "array", "items": _object({"pointer": STRING, "message": STRING})}}),
         "ScoreResult": SCORE_RESULT_SCHEMA,
         "HubSpotExport": _object({
             "version": SEMVER,

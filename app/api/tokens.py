@@ -24,6 +24,9 @@ from app.models.base import utcnow
 TOKEN_PREFIX = "acc_"
 DISPLAY_PREFIX_LENGTH = 12  # "acc_" and 8 random characters, enough to tell tokens apart
 NAME_MAX = 100
+READ = "read"
+EVENTS_WRITE = "events:write"
+SCOPES = (READ, EVENTS_WRITE)  # every token reads; events:write also sends lead events
 # Writing last_used_at on every read would turn each GET into a write; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -37,18 +40,23 @@ def hash_token(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
 
 
-def create_token(name: str, by=None) -> tuple[ApiToken, str]:
-    """Create a read token for a tool; returns the row and the plaintext, which is never stored."""
+def create_token(name: str, by=None, scopes=(READ,)) -> tuple[ApiToken, str]:
+    """Create a token for a tool (read, plus any other scope named); returns the row and the plaintext,
+    which is never stored."""
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX or not name.isprintable():
         raise TokenError(f"A token needs a name of 1 to {NAME_MAX} printable characters.")
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:
+        raise TokenError(f"Unknown scope '{unknown[0][:40]}'. Scopes: {', '.join(SCOPES)}.")
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(name=name, prefix=plaintext[:DISPLAY_PREFIX_LENGTH], token_hash=hash_token(plaintext),
-                     created_by_id=getattr(by, "id", None))
+                     created_by_id=getattr(by, "id", None),
+                     scopes=" ".join(scope for scope in SCOPES if scope == READ or scope in scopes))
     db.session.add(token)
     db.session.flush()
     record_event("token.created", user=by, summary=f"Created API token '{name}' ({token.prefix}…)",
-                 after={"id": token.id, "name": name, "prefix": token.prefix})
+                 after={"id": token.id, "name": name, "prefix": token.prefix, "scopes": token.scopes})
     db.session.flush()
     return token, plaintext
 
@@ -79,11 +87,12 @@ class AuthenticatedToken:
     """The token a request presented (what the API needs of it, without an ORM object)."""
     id: int
     name: str
+    scopes: frozenset = frozenset((READ,))
 
 
 _TOKENS = ApiToken.__table__.c
 # Built once: checked on every API request that presents a token (a plain Core statement).
-_ACTIVE_BY_HASH = select(_TOKENS.id, _TOKENS.name, _TOKENS.last_used_at).where(
+_ACTIVE_BY_HASH = select(_TOKENS.id, _TOKENS.name, _TOKENS.last_used_at, _TOKENS.scopes).where(
     _TOKENS.token_hash == bindparam("token_hash"), _TOKENS.revoked_at.is_(None))
 
 
@@ -127,7 +136,7 @@ def authenticate_token(plaintext: str) -> AuthenticatedToken | None:
     wall = utcnow()
     if not _use_recorded(row.last_used_at, wall):
         _mark_used(row.id, wall)
-    token, ttl = AuthenticatedToken(row.id, row.name), current_ttl()
+    token, ttl = AuthenticatedToken(row.id, row.name, frozenset((row.scopes or READ).split())), current_ttl()
     if ttl > 0:
         checked.put(token_hash, _Check(token, now + ttl, now))
     return token

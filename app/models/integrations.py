@@ -19,6 +19,8 @@ class ApiToken(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    # Space-separated: "read" (every token) and "events:write" (may send lead events).
+    scopes: Mapped[str] = mapped_column(String(100), default="read", server_default="read")
 
 
 class Webhook(db.Model):

@@ -1,0 +1,1 @@
+"""Lead data: leads and their events, sent by tools (POST /api/v1/events) or imported from files."""
