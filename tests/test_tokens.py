@@ -135,3 +135,16 @@ def test_flask_tokens_list_and_revoke(app, runner, db):
 def test_flask_tokens_create_refuses_an_empty_name(runner):
     result = runner.invoke(args=["tokens", "create", " "])
     assert result.exit_code != 0 and "name" in result.output
+
+
+@pytest.mark.parametrize("ticked, scopes", [(False, "read"), (True, "read events:write")])
+def test_an_admin_chooses_whether_a_token_may_send_events(app, db, login_as, ticked, scopes):
+    data = {"name": "HubSpot events", **({"events_write": "y"} if ticked else {})}
+    response = login_as("admin").post("/admin/tokens", data=data)
+    assert response.status_code == 200
+    assert db.session.scalar(select(ApiToken)).scopes == scopes
+    plaintext = TOKEN.search(response.get_data(as_text=True)).group()
+    sent = app.test_client().post("/api/v1/events", headers={"Authorization": f"Bearer {plaintext}"},
+                                  json={"source": "hubspot", "events": []})
+    assert sent.status_code == (200 if ticked else 403)
+    assert f"<code>{scopes.split()[-1]}</code>" in login_as("admin").get("/admin/tokens").get_data(as_text=True)

@@ -4,11 +4,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField
+from wtforms import BooleanField, StringField, SubmitField
 
 from app.admin import bp
 from app.admin.forms import REQUIRED, at_most
-from app.api.tokens import NAME_MAX, TokenError, create_token, find_token, list_tokens, revoke_token
+from app.api.tokens import (
+    EVENTS_WRITE, NAME_MAX, READ, TokenError, create_token, find_token, list_tokens, revoke_token,
+)
 from app.auth.access import role_required
 from app.auth.forms import require_button_post
 
@@ -16,6 +18,8 @@ from app.auth.forms import require_button_post
 class TokenForm(FlaskForm):
     name = StringField(_l("Name"), validators=[REQUIRED, at_most(NAME_MAX)],
                        description=_l("What uses it, e.g. 'HubSpot sync' or 'BI nightly job'."))
+    events_write = BooleanField(_l("May also send lead events (events:write)"),
+                                description=_l("For a CRM sync that posts to /api/v1/events. Every token reads."))
     submit = SubmitField(_l("Create token"))
 
 
@@ -32,7 +36,8 @@ def tokens():
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            token, plaintext = create_token(form.name.data, by=current_user)
+            scopes = (READ, EVENTS_WRITE) if form.events_write.data else (READ,)
+            token, plaintext = create_token(form.name.data, by=current_user, scopes=scopes)
         except TokenError as error:
             form.form_errors.append(_(str(error)))  # app.api's message, translated when its catalogue has it
         else:
