@@ -153,20 +153,17 @@ def _stage_value(stage_id: str, label: str, metadata: dict) -> Value:
                                    "isClosed": str(metadata.get("isClosed", "false")).lower() == "true"})
 
 
-def _choose_pipeline(sent: dict, title: str) -> dict:
-    """The pipeline to compare: the one sent, or of a list the one labelled as the SLA, else `default`,
-    else the only one."""
+def _choose_pipeline(sent: dict, title: str) -> dict | None:
+    """The pipeline to compare: the one sent; of a list, the one labelled as the SLA, else `default`, else
+    the first HubSpot lists; None when the list has none (a sync would create it)."""
     if "results" not in sent:
         return sent
-    pipelines = [p for p in sent["results"] if not p.get("archived")]
-    for test in (lambda p: p.get("label") == title, lambda p: p.get("id") == "default", lambda p: len(pipelines) == 1):
+    pipelines = _hubspot_order(sent["results"])
+    for test in (lambda p: p.get("label") == title, lambda p: p.get("id") == "default"):
         chosen = [p for p in pipelines if test(p)]
         if chosen:
             return chosen[0]
-    raise DriftInputError(
-        f"The deal pipelines sent are {len(pipelines)}, none labelled '{title[:80]}' nor with the id 'default'. "
-        "Send the one to compare, as GET /crm/v3/pipelines/deals/{pipelineId} returns it.",
-        [{"pointer": "/pipelines/results", "message": "no pipeline to compare"}])
+    return pipelines[0] if pipelines else None
 
 
 def hubspot_drift(document: dict, sent) -> dict:
@@ -181,6 +178,7 @@ def hubspot_drift(document: dict, sent) -> dict:
         wanted = [_stage_value(hubspot_value("deal_stages", entry), stage["label"], stage["metadata"])
                   for entry, stage in zip(ordered_entries(document, "deal_stages"),
                                           hubspot_pipeline(document)["stages"])]
+        pipeline = pipeline or {"stages": []}
         current = [_stage_value(s["id"], s["label"], s.get("metadata") or {})
                    for s in _hubspot_order(pipeline["stages"])]
         objects.append(_object("deal_stages", wanted, current,
