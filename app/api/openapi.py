@@ -157,7 +157,7 @@ OPERATIONS = {
     "api.drift_hubspot": ("post", {**_op(
         "What a sync would add, change, reorder or remove in HubSpot", "Drift",
         "Send what HubSpot holds now: `pipelines` as GET /crm/v3/pipelines/deals returns it (the pipeline "
-        "labelled as the SLA is compared, else `default`, else the only one; or send one pipeline), and "
+        "labelled as the SLA is compared, else `default`, else the first HubSpot lists; or send one pipeline), and "
         "`lifecyclestage` and `hs_lead_status` as GET /crm/v3/properties/contacts/{name} returns them; any of "
         "the three. Stages match by id, options by value. `reorder` lists the fewest values to move.",
         params=[_VERSION_QUERY], errors=(400, 413, 415, 422), cached=False),
