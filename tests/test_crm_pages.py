@@ -1,7 +1,9 @@
 """The CRM drift page: admins upload what HubSpot or Salesforce holds now and read a table of what a sync
 would change; a bad upload is an error on the form, in the reader's language."""
 import io
+import json
 import re
+import zipfile
 
 import pytest
 
@@ -48,7 +50,7 @@ def test_hubspot_uploads_read_as_a_table(login_as, crm_published):
     assert ["Update", "appointmentscheduled", "Discovery",
             "label : “Appointment Scheduled” → “Discovery” probability : 0.2 → 0.1"] in table
     assert ["Remove", "qualifiedtobuy", "Qualified To Buy", "at position 2 in the CRM"] in table
-    assert ["Move", "OPEN_DEAL", "Converted", "from position 4 to 4, after BAD_TIMING"] in table
+    assert ["Move", "OPEN_DEAL", "Converted", "after BAD_TIMING"] in table, "the same number on both sides is left out"
 
 
 def test_salesforce_uploads_read_as_a_table(login_as):
@@ -62,10 +64,9 @@ def test_salesforce_uploads_read_as_a_table(login_as):
     assert ["Update", "Prospecting", "Discovery", "label : “Prospecting” → “Discovery”"] in table
 
 
-def test_an_export_uploaded_back_is_in_sync(login_as, crm_published, client):
+def test_an_export_uploaded_back_is_in_sync(login_as, crm_published):
     admin = login_as("admin")
     package = admin.get("/api/v1/sla/exports/salesforce/package.zip")
-    import zipfile
     xml = zipfile.ZipFile(io.BytesIO(package.data)).read("standardValueSets/LeadStatus.standardValueSet")
     response = admin.post(f"{PAGE}/salesforce", content_type="multipart/form-data",
                           data={"salesforce-LeadStatus": upload("LeadStatus.standardValueSet", xml)})
@@ -120,3 +121,12 @@ def test_the_page_and_its_table_read_in_thai(login_as, crm_published):
     assert table and all(THAI_LETTERS.search(row[0]) for row in table), table
     bad = admin.post(f"{PAGE}/hubspot", headers=thai, content_type="multipart/form-data", data={})
     assert THAI_LETTERS.search(bad.get_data(as_text=True).split('class="form-errors"', 1)[1].split("</p>")[0])
+
+
+def test_a_move_names_both_positions_when_they_differ_and_first_for_the_top(login_as, crm_published):
+    sent = json.loads((FIXTURES / "hubspot_property_lifecyclestage.json").read_text())
+    sent["options"][0]["displayOrder"], sent["options"][1]["displayOrder"] = 1, 0  # Lead before Subscriber
+    response = login_as("admin").post(f"{PAGE}/hubspot", content_type="multipart/form-data", data={
+        "hubspot-lifecyclestage": upload("lifecyclestage.json", json.dumps(sent).encode())})
+    moves = [row for row in rows(response.get_data(as_text=True)) if row[0] == "Move"]
+    assert moves == [["Move", "subscriber", "Subscriber", "from position 2 to 1, first"]]
