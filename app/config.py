@@ -129,6 +129,8 @@ def load_config(instance_dir: Path = INSTANCE_DIR) -> dict:
         # The interface's language and time zone for whoever has not chosen their own.
         "ACCORD_DEFAULT_LOCALE": _locale("ACCORD_DEFAULT_LOCALE", "en"),
         "ACCORD_TIMEZONE": _timezone("ACCORD_TIMEZONE", "UTC"),
+        # A lead's record in the CRM, e.g. https://app.hubspot.com/contacts/<portal>/record/0-1/{external_id}
+        "ACCORD_CRM_RECORD_URL": os.environ.get("ACCORD_CRM_RECORD_URL", ""),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25") or 25),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),

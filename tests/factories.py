@@ -28,7 +28,7 @@ def make_draft(entries=(), by=None) -> Version:
     return version
 
 
-def make_published(entries=(), number="1.0.0", approvers=(), effective_from=None) -> Version:
+def make_published(entries=(), number="1.0.0", approvers=(), effective_from=None, published_at=None) -> Version:
     """A published version with its frozen bytes, as publishing leaves it (supersedes the current one)."""
     previous = db.session.scalar(db.select(Version).where(Version.state == VersionState.PUBLISHED.value))
     version = make_draft(entries)
@@ -42,8 +42,8 @@ def make_published(entries=(), number="1.0.0", approvers=(), effective_from=None
     db.session.flush()
     version.number = number
     version.state = VersionState.PUBLISHED.value
-    version.published_at = utcnow()
-    version.effective_from = effective_from or date.today()
+    version.published_at = published_at or utcnow()
+    version.effective_from = effective_from or (published_at.date() if published_at else date.today())
     version.change = "major" if previous is None else "minor"
     with db.session.no_autoflush:  # one UPDATE: the immutability trigger refuses a second one
         approvals = db.session.scalars(db.select(Approval).where(Approval.version_id == version.id)).all()

@@ -29,6 +29,8 @@ CALLS = {
     "export_salesforce": ("get", "/api/v1/sla/exports/salesforce"),
     "checks": ("get", "/api/v1/sla/checks"),
     "post_events": ("post", "/api/v1/events"),
+    "adherence": ("get", "/api/v1/adherence"),
+    "adherence_commitment": ("get", "/api/v1/adherence/mql-delivery"),
 }
 WRITES = {"post_events"}  # a read token is refused these (403): tests/test_events_api.py
 

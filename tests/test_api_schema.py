@@ -113,7 +113,7 @@ def test_openapi_describes_every_api_endpoint(app, spec):
     assert set(spec["paths"]) == {
         "/sla", "/sla/versions", "/sla/versions/{version}", "/sla/sections/{section}", "/sla/terms/{key}",
         "/glossary", "/sla/compare", "/score", "/schema", "/openapi.json", "/sla/exports/hubspot",
-        "/sla/exports/salesforce", "/sla/checks", "/events", "/sla/exports/hubspot/pipeline",
+        "/sla/exports/salesforce", "/sla/checks", "/events", "/adherence", "/adherence/{key}", "/sla/exports/hubspot/pipeline",
         "/sla/exports/hubspot/properties/lifecyclestage", "/sla/exports/hubspot/properties/hs_lead_status",
         "/sla/exports/salesforce/package.zip", "/sla/exports/hubspot/drift", "/sla/exports/salesforce/drift"}
 
@@ -140,6 +140,11 @@ CALLS = [
     ("get", "/schema", "/api/v1/schema?version=one", None, 400),
     ("get", "/openapi.json", "/api/v1/openapi.json", None, 200),
     ("post", "/events", "/api/v1/events", {"source": "hubspot", "events": []}, 403),
+    ("get", "/adherence", "/api/v1/adherence", None, 200),
+    ("get", "/adherence", "/api/v1/adherence?period=2026-11", None, 200),
+    ("get", "/adherence", "/api/v1/adherence?period=11-2026", None, 400),
+    ("get", "/adherence/{key}", "/api/v1/adherence/mql-delivery", None, 200),
+    ("get", "/adherence/{key}", "/api/v1/adherence/no-such-commitment", None, 404),
 ]
 
 

@@ -95,6 +95,8 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("versions.index", "GET"): READER,
     ("versions.show", "GET"): READER,
     ("versions.compare", "GET"): READER,
+    ("adherence.index", "GET"): READER,
+    ("adherence.commitment", "GET"): READER,
     # editing the draft
     ("editing.draft", "GET"): EDITOR,
     ("editing.start_draft", "POST"): EDITOR,
@@ -165,6 +167,8 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("api.drift_hubspot", "POST"): api(),
     ("api.drift_salesforce", "POST"): api(),
     # writing lead events takes a token with the events:write scope: a read token is refused, a session never writes
+    ("api.adherence", "GET"): api(),
+    ("api.adherence_commitment", "GET"): api(),
     ("api.post_events", "POST"): with_(api(), token="403", reader="401", editor="401", approver_marketing="401",
                                        approver_sales="401", approver_support="401", admin="401"),
     # CRM drift by upload

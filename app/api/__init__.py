@@ -7,7 +7,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Token-authenticated JSON, not forms: CSRF tokens do not apply (a JSON POST needs a CORS preflight).
 csrf.exempt(bp)
 
-from app.api import checks, events, views, score  # noqa: E402,F401
+from app.api import adherence, checks, events, views, score  # noqa: E402,F401
 from app.api.auth import authenticate_request  # noqa: E402
 from app.api.http import ApiError  # noqa: E402
 

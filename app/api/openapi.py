@@ -109,6 +109,21 @@ OPERATIONS = {
                                  SEMANTICS, params=[_VERSION_QUERY], errors=(400, 413, 415, 422), cached=False),
                            "requestBody": {"required": True, "content": {
                                "application/json": {"schema": {"$ref": REF + "ScoreRequest"}}}}}),
+    "api.adherence": ("get", _op(
+        "Whether each commitment is kept", "Adherence",
+        "Every measurable commitment of the version in force in its period holding `?period=YYYY-MM` (its "
+        "last moment; default now), cut in the commitment's calendar's time zone. Each lead is held to the "
+        "commitment as it read in the version in force when the lead entered the stage. `status`: met, "
+        "on_track (open, on pace), at_risk (open, behind), missed, no_data. `unit` is leads (a count) or "
+        "share (0–1 of the leads measured).",
+        params=[{"name": "period", "in": "query", "required": False, "schema": {"type": "string",
+                 "pattern": "^[0-9]{4}-[0-9]{2}$"}, "description": "A month, e.g. 2026-11."}],
+        errors=(400,), not_found=False)),
+    "api.adherence_commitment": ("get", _op(
+        "One commitment's last 12 periods, with the leads that broke it", "CommitmentAdherence",
+        "Each period as in /adherence, and `leads`: the leads that broke it (the first 500 of a period), "
+        "with `reason` (no_attempt, late_attempt, too_few_attempts, not_converted) and `by` (hours or days "
+        "late, attempts missing).")),
     "api.post_events": ("post", {**_op(
         "Send a batch of lead events", "EventsResult",
         "Needs a token with the `events:write` scope (`flask tokens create NAME --scope events:write`); a "

@@ -75,6 +75,27 @@ def _crm_schemas() -> dict:
     }
 
 
+def _adherence_schemas() -> dict:
+    period = _object({
+        "commitment": KEY, "period": STRING, "start": TIMESTAMP, "end": TIMESTAMP, "open": {"type": "boolean"},
+        "measure": {"enum": ["stage_volume", "response_time", "attempts", "conversion"]},
+        "comparator": {"enum": ["at_least", "at_most"]}, "target": {"type": "number"},
+        "actual": {"type": ["number", "null"]}, "unit": {"enum": ["leads", "share"]},
+        "measured": {"type": "integer"}, "status": {"enum": ["met", "on_track", "at_risk", "missed", "no_data"]},
+        "breaches": {"type": "integer", "description": "How many leads broke it."}})
+    lead = _object({"lead": STRING, "source": STRING, "entered_at": TIMESTAMP,
+                    "reason": {"enum": ["no_attempt", "late_attempt", "too_few_attempts", "not_converted"]},
+                    "by": {"type": ["number", "null"]}, "attempts": {"type": ["integer", "null"]}})
+    with_leads = {**period, "required": [*period["required"], "leads"],
+                  "properties": {**period["properties"], "leads": {"type": "array", "items": lead}}}
+    return {
+        "AdherencePeriod": period,
+        "Adherence": _object({"period": {"type": ["string", "null"]},
+                              "commitments": {"type": "array", "items": _ref("AdherencePeriod")}}),
+        "CommitmentAdherence": _object({"commitment": KEY, "periods": {"type": "array", "items": with_leads}}),
+    }
+
+
 def component_schemas() -> dict:
     """Every named schema the operations refer to."""
     score_request = {k: v for k, v in SCORE_REQUEST_SCHEMA.items() if k != "$schema"}
@@ -115,6 +136,7 @@ def component_schemas() -> dict:
         "Glossary": _object({"version": SEMVER, "terms": {"type": "array", "items": _ref("GlossaryTerm")}}),
         "Comparison": _diff_schema(),
         "ScoreRequest": score_request,
+        **_adherence_schemas(),
         "EventsRequest": {**EVENTS_REQUEST_SCHEMA, "properties": {
             **EVENTS_REQUEST_SCHEMA["properties"],
             "events": {**EVENTS_REQUEST_SCHEMA["properties"]["events"], "items": EVENT_SCHEMA}}},

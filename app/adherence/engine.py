@@ -1,0 +1,357 @@
+"""Adherence: each measurable commitment, period by period, against the lead data.
+
+A lead is held to the commitment as it read in the version in force when the lead entered the
+commitment's stage (a lead that became an SQL under 1.0.0 keeps 1.0.0's window after 1.1.0); a
+period's target is the one in force at its end (or now, while it is open). Periods are cut in the
+commitment's calendar's time zone (else ACCORD_TIMEZONE).
+
+Statuses: met, missed (a closed period, or an open one that can no longer make it), at_risk (open,
+and the pace so far misses), on_track (open, on pace), no_data (nothing measured yet).
+"""
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from app.adherence.calendars import OfficeCalendar
+from app.extensions import db
+from app.models import Lead, LeadEvent
+from app.versions.published import document_for, published_versions
+
+MEASURED = ("stage_volume", "response_time", "attempts", "conversion")
+STATUSES = ("met", "on_track", "at_risk", "missed", "no_data")
+BREACHES_KEPT = 500
+CHUNK = 500
+
+
+@dataclass
+class Breach:
+    """One lead that broke a commitment, and by how much (in the commitment's unit)."""
+    lead_id: int
+    external_id: str
+    source: str
+    entered_at: datetime
+    reason: str  # no_attempt, late_attempt, too_few_attempts, not_converted
+    by: float | None = None  # hours or days late, attempts missing
+    made: int | None = None  # attempts made, for too_few_attempts
+
+    def as_dict(self) -> dict:
+        return {"lead": self.external_id, "source": self.source, "entered_at": _iso(self.entered_at),
+                "reason": self.reason, "by": self.by, "attempts": self.made}
+
+
+@dataclass
+class PeriodResult:
+    commitment: str
+    period: str
+    start: datetime
+    end: datetime
+    open: bool
+    measure: str
+    comparator: str
+    target: float
+    actual: float | None
+    unit: str  # leads, or share (0–1)
+    measured: int = 0
+    status: str = "no_data"
+    breaches: list = field(default_factory=list)
+    breach_count: int = 0
+
+    def as_dict(self) -> dict:
+        return {"commitment": self.commitment, "period": self.period, "start": _iso(self.start),
+                "end": _iso(self.end), "open": self.open, "measure": self.measure, "comparator": self.comparator,
+                "target": self.target, "actual": self.actual, "unit": self.unit, "measured": self.measured,
+                "status": self.status, "breaches": self.breach_count}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def _utc_naive(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _aware(stored: datetime) -> datetime:
+    return stored.replace(tzinfo=timezone.utc)
+
+
+# --- versions in force ---------------------------------------------------------------------------
+
+class History:
+    """The published versions in order, to find the one in force at a moment."""
+
+    def __init__(self):
+        self.versions = [v for v in published_versions() if v.published_at is not None]
+        self.starts = [v.published_at for v in self.versions]
+        self._documents: dict[int, dict] = {}
+
+    def document_at(self, moment: datetime) -> dict | None:
+        index = bisect_right(self.starts, _utc_naive(moment)) - 1
+        return self._document(self.versions[index]) if index >= 0 else None
+
+    def current(self) -> dict | None:
+        return self._document(self.versions[-1]) if self.versions else None
+
+    def _document(self, version) -> dict:
+        if version.id not in self._documents:
+            self._documents[version.id] = document_for(version).data
+        return self._documents[version.id]
+
+
+def entry_of(document: dict | None, section: str, key: str) -> dict | None:
+    for entry in (document or {}).get("sections", {}).get(section) or []:
+        if entry["key"] == key:
+            return entry
+    return None
+
+
+def calendar_of(document: dict, commitment: dict) -> OfficeCalendar | None:
+    entry = entry_of(document, "calendars", commitment.get("calendar") or "")
+    return OfficeCalendar.from_entry(entry) if entry else None
+
+
+def measurable(commitment: dict) -> bool:
+    """Whether lead data can measure it: a measure other than prose, with the stage it needs."""
+    measure = commitment.get("measure")
+    if measure not in MEASURED or not commitment.get("stage") or commitment.get("deprecated"):
+        return False
+    if measure == "response_time":
+        return bool(commitment.get("within")) and commitment.get("within_unit") in ("business_hours", "hours", "days")
+    return measure != "conversion" or bool(commitment.get("to_stage"))
+
+
+# --- periods -------------------------------------------------------------------------------------
+
+def period_bounds(kind: str, moment: datetime, zone: ZoneInfo) -> tuple[str, datetime, datetime]:
+    """The period of that kind holding the moment: its name and [start, end) as aware times in `zone`."""
+    local = moment.astimezone(zone)
+    day = local.date()
+    if kind == "hour":
+        start = datetime.combine(day, time(local.hour), tzinfo=zone)
+        return start.strftime("%Y-%m-%dT%H"), start, start + timedelta(hours=1)
+    if kind == "day":
+        first, last, name = day, day + timedelta(days=1), day.isoformat()
+    elif kind == "week":
+        first = day - timedelta(days=day.weekday())
+        last, iso = first + timedelta(days=7), first.isocalendar()
+        name = f"{iso.year}-W{iso.week:02d}"
+    elif kind == "quarter":
+        month = 3 * ((day.month - 1) // 3) + 1
+        first = date(day.year, month, 1)
+        last = date(day.year + (month == 10), 1 if month == 10 else month + 3, 1)
+        name = f"{day.year}-Q{(month - 1) // 3 + 1}"
+    elif kind == "year":
+        first, last, name = date(day.year, 1, 1), date(day.year + 1, 1, 1), str(day.year)
+    else:  # month
+        first = day.replace(day=1)
+        last = date(day.year + (day.month == 12), 1 if day.month == 12 else day.month + 1, 1)
+        name = first.strftime("%Y-%m")
+    return name, datetime.combine(first, time(), tzinfo=zone), datetime.combine(last, time(), tzinfo=zone)
+
+
+def recent_periods(kind: str, now: datetime, zone: ZoneInfo, count: int) -> list[tuple[str, datetime, datetime]]:
+    """The `count` periods up to the one holding `now`, oldest first."""
+    periods, moment = [], now
+    for _ in range(count):
+        bounds = period_bounds(kind, moment, zone)
+        periods.append(bounds)
+        moment = bounds[1] - timedelta(seconds=1)
+    return periods[::-1]
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+def _entries(stage: str, start: datetime, end: datetime, lead_types: list) -> list:
+    """(lead id, external id, source, first entry into the stage in the period) per lead, from SQL."""
+    entered = func.min(LeadEvent.occurred_at).label("entered")
+    query = (select(Lead.id, Lead.external_id, Lead.source, entered)
+             .join(Lead, Lead.id == LeadEvent.lead_id)
+             .where(LeadEvent.kind == "stage_entered", LeadEvent.value == stage,
+                    LeadEvent.occurred_at >= _utc_naive(start), LeadEvent.occurred_at < _utc_naive(end))
+             .group_by(Lead.id, Lead.external_id, Lead.source).order_by(entered, Lead.id))
+    if lead_types:
+        query = query.where(Lead.lead_type.in_(lead_types))
+    return db.session.execute(query).all()
+
+
+def _events_after(lead_ids: list[int], kinds: tuple, since: datetime) -> dict[int, list]:
+    """Each lead's events of those kinds from `since` on, in time order."""
+    found: dict[int, list] = {}
+    for index in range(0, len(lead_ids), CHUNK):
+        rows = db.session.execute(
+            select(LeadEvent.lead_id, LeadEvent.kind, LeadEvent.value, LeadEvent.occurred_at)
+            .where(LeadEvent.lead_id.in_(lead_ids[index:index + CHUNK]), LeadEvent.kind.in_(kinds),
+                   LeadEvent.occurred_at >= _utc_naive(since))
+            .order_by(LeadEvent.lead_id, LeadEvent.occurred_at, LeadEvent.id))
+        for row in rows:
+            found.setdefault(row.lead_id, []).append(row)
+    return found
+
+
+def _deadline(commitment: dict, document: dict, entered: datetime) -> datetime | None:
+    within, unit = float(commitment.get("within") or 0), commitment.get("within_unit") or "days"
+    if unit == "business_hours":
+        calendar = calendar_of(document, commitment)
+        if calendar is not None:
+            return calendar.add_business_time(entered, timedelta(hours=within))
+        unit = "hours"  # no calendar to count in: the clock's hours
+    return entered + (timedelta(hours=within) if unit == "hours" else timedelta(days=within))
+
+
+def _lateness(commitment: dict, document: dict, deadline: datetime, when: datetime) -> float:
+    """How late, in the commitment's unit."""
+    unit = commitment.get("within_unit") or "days"
+    calendar = calendar_of(document, commitment) if unit == "business_hours" else None
+    late = calendar.business_time(deadline, when) if calendar else when - deadline
+    return round(late / (timedelta(days=1) if unit == "days" else timedelta(hours=1)), 2)
+
+
+def _share_target(commitment: dict) -> float:
+    share = commitment.get("share")
+    return float(share) if isinstance(share, (int, float)) else 1.0
+
+
+class Evaluation:
+    """One commitment's periods, measured against the history of versions and the lead data."""
+
+    def __init__(self, key: str, history: History | None = None, now: datetime | None = None):
+        self.key, self.history = key, history or History()
+        self.now = now or datetime.now(timezone.utc)
+
+    def commitment_at(self, moment: datetime) -> tuple[dict | None, dict | None]:
+        document = self.history.document_at(moment)
+        return document, entry_of(document, "commitments", self.key)
+
+    def period(self, name: str, start: datetime, end: datetime) -> PeriodResult | None:
+        """The result of one period, or None when the commitment is not measurable then."""
+        is_open = end > self.now
+        document, commitment = self.commitment_at(min(end, self.now) - timedelta(microseconds=1))
+        if commitment is None or not measurable(commitment):
+            return None
+        measure = commitment["measure"]
+        comparator = commitment.get("comparator") or "at_least"
+        if measure == "stage_volume":
+            target, unit = float(commitment.get("target") or 0), "leads"
+        else:
+            target, unit = _share_target(commitment), "share"
+        result = PeriodResult(self.key, name, start, end, is_open, measure, comparator, target, None, unit)
+        entries = _entries(commitment["stage"], start, min(end, self.now), commitment.get("lead_types") or [])
+        if measure == "stage_volume":
+            result.actual, result.measured = float(len(entries)), len(entries)
+        else:
+            self._per_lead(result, entries)
+        result.status = self._status(result, start, end)
+        return result
+
+    def _per_lead(self, result: PeriodResult, entries: list) -> None:
+        """Shares: each lead held to the commitment in force when it entered the stage."""
+        kinds = {"response_time": ("connect_attempt",), "attempts": ("connect_attempt", "status_changed"),
+                 "conversion": ("stage_entered",)}[result.measure]
+        since = _aware(min(row.entered for row in entries)) if entries else None
+        events = _events_after([row.id for row in entries], kinds, since) if entries else {}
+        kept = decided = 0
+        for row in entries:
+            entered = _aware(row.entered)
+            document, commitment = self.commitment_at(entered)
+            if commitment is None or not measurable(commitment):
+                continue
+            verdict = judge(result.measure, commitment, document, entered, events.get(row.id, []), self.now)
+            if verdict is None:
+                continue  # not decided yet: its window is still open
+            decided += 1
+            if verdict is True:
+                kept += 1
+            else:
+                result.breach_count += 1
+                if len(result.breaches) < BREACHES_KEPT:
+                    result.breaches.append(Breach(row.id, row.external_id, row.source, entered, *verdict))
+        result.measured = decided
+        result.actual = round(kept / decided, 4) if decided else None
+
+    def _status(self, result: PeriodResult, start: datetime, end: datetime) -> str:
+        actual, target = result.actual, result.target
+        at_least = result.comparator != "at_most"
+        if actual is None:
+            return "no_data"
+        reached = actual >= target if at_least else actual <= target
+        if not result.open:
+            return "met" if reached else "missed"
+        if result.unit == "leads":
+            if not at_least and not reached:
+                return "missed"  # a ceiling already passed
+            if at_least and reached:
+                return "met"
+            elapsed = (self.now - start) / (end - start)
+            pace = actual / elapsed if elapsed > 0 else actual
+            return "on_track" if (pace >= target if at_least else pace <= target) else "at_risk"
+        return "on_track" if reached else "at_risk"
+
+    def periods(self, count: int = 12) -> list[PeriodResult]:
+        """The last `count` periods, oldest first (as the commitment in force now cuts them)."""
+        document, commitment = self.commitment_at(self.now)
+        if commitment is None:
+            return []
+        zone = zone_of(document, commitment)
+        results = [self.period(*bounds) for bounds in recent_periods(commitment.get("period") or "month",
+                                                                     self.now, zone, count)]
+        return [r for r in results if r is not None]
+
+
+def zone_of(document: dict, commitment: dict) -> ZoneInfo:
+    from flask import current_app
+    calendar = calendar_of(document, commitment)
+    return calendar.zone if calendar else ZoneInfo(current_app.config.get("ACCORD_TIMEZONE") or "UTC")
+
+
+def judge(measure: str, commitment: dict, document: dict, entered: datetime, events: list, now: datetime):
+    """True when the lead was served as promised, (reason, by how much, attempts made) when not, None
+    while it cannot be told yet."""
+    if measure == "response_time":
+        deadline = _deadline(commitment, document, entered)
+        first = next((_aware(e.occurred_at) for e in events if _aware(e.occurred_at) >= entered), None)
+        if first is not None and (deadline is None or first <= deadline):
+            return True
+        if first is None and deadline is not None and deadline > now:
+            return None
+        if first is None:
+            return "no_attempt", None, None
+        return "late_attempt", _lateness(commitment, document, deadline, first), None
+    if measure == "attempts":
+        returns = {s["key"] for s in document["sections"].get("lead_statuses") or [] if s.get("is_return")}
+        returned = next((_aware(e.occurred_at) for e in events
+                         if e.kind == "status_changed" and e.value in returns and _aware(e.occurred_at) >= entered),
+                        None)
+        if returned is None:
+            return None  # only a returned lead can break "attempts before returning it"
+        made = sum(1 for e in events if e.kind == "connect_attempt" and entered <= _aware(e.occurred_at) <= returned)
+        needed = int(commitment.get("target") or 0)
+        return True if made >= needed else ("too_few_attempts", float(needed - made), made)
+    # conversion
+    window = commitment.get("within")
+    unit = commitment.get("within_unit") or "days"
+    limit = None if not window else entered + (timedelta(hours=float(window)) if unit != "days"
+                                               else timedelta(days=float(window)))
+    reached = next((_aware(e.occurred_at) for e in events
+                    if e.value == commitment["to_stage"] and _aware(e.occurred_at) >= entered), None)
+    if reached is not None and (limit is None or reached <= limit):
+        return True
+    if limit is None or limit > now:
+        return None
+    return "not_converted", None, None
+
+
+def scorecard(now: datetime | None = None) -> list[PeriodResult]:
+    """Every measurable commitment of the version in force, in its current period."""
+    history = History()
+    document = history.current()
+    results = []
+    for commitment in (document or {}).get("sections", {}).get("commitments") or []:
+        if measurable(commitment):
+            evaluation = Evaluation(commitment["key"], history, now)
+            periods = evaluation.periods(1)
+            if periods:
+                results.append(periods[-1])
+    return results
