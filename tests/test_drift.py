@@ -294,3 +294,10 @@ def test_the_answers_match_their_openapi_description(client, crm_published, auth
     assert list(response_validator(spec, request["schema"]["$ref"]).iter_errors(hubspot_now())) == []
     package = spec["paths"]["/sla/exports/salesforce/package.zip"]["get"]["responses"]["200"]
     assert list(package["content"]) == ["application/zip"]
+
+
+@pytest.mark.parametrize("old, new, changed", [(0.1, 0.1000000001, False), (60, 60.0, False), (1, True, True),
+                                               (True, 1, True), ("0.1", 0.1, True), (None, False, True)])
+def test_fields_compare_numbers_within_rounding_and_nothing_else_loosely(old, new, changed):
+    result = compare([Value("a", "A", {"f": new})], [Value("a", "A", {"f": old})])
+    assert bool(result["change"]) is changed

@@ -64,9 +64,11 @@ class Value:
 
 
 def _same(old, new) -> bool:
-    if isinstance(old, (int, float)) and isinstance(new, (int, float)) and not isinstance(old, bool):
+    """Equal, numbers within rounding (HubSpot's "0.10" is 0.1); true is not 1."""
+    numbers = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, new)]
+    if all(numbers):
         return math.isclose(old, new, abs_tol=1e-9)
-    return old == new
+    return old == new and isinstance(old, bool) == isinstance(new, bool)
 
 
 def _kept(moves: list[int]) -> set[int]:
