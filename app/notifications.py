@@ -187,6 +187,29 @@ def _notify_published(version, by) -> list[EmailMessage]:
     return _mails(version_editors(version), compose)
 
 
+def notify_commitment_alerts(announcements) -> None:
+    """Mail the owner and the promising team's approvers of each new adherence alert; never raises."""
+    _safely(lambda: [message for a in announcements for message in _commitment_mails(a)])
+
+
+def _commitment_mails(announcement) -> list[EmailMessage]:
+    result, name = announcement.result, announcement.commitment.get("name") or announcement.result.commitment
+    link = _link("adherence.commitment", key=result.commitment)
+
+    def shown(value):
+        return "—" if value is None else (f"{value * 100:.0f} %" if result.unit == "share" else f"{value:g}")
+
+    def compose(user, zone):
+        if result.status == "missed":
+            subject = _("Accord: “%(name)s” was missed in %(period)s", name=name, period=result.period)
+        else:
+            subject = _("Accord: “%(name)s” is at risk in %(period)s", name=name, period=result.period)
+        return subject, [_("%(period)s: %(actual)s against a target of %(target)s; %(count)d leads broke it.",
+                           period=result.period, actual=shown(result.actual), target=shown(result.target),
+                           count=result.breach_count), "", _("The leads and the periods before:"), link]
+    return _mails(announcement.recipients, compose)
+
+
 # --- how ---------------------------------------------------------------------------------
 
 def deliver(messages: list[EmailMessage]) -> None:

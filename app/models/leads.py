@@ -58,3 +58,17 @@ class LeadEvent(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(VALUE_MAX))
     occurred_at: Mapped[datetime] = mapped_column()
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AdherenceAlert(db.Model):
+    """A commitment found at risk or missed in a period: recorded once, so it is announced once."""
+    __tablename__ = "adherence_alerts"
+    __table_args__ = (UniqueConstraint("commitment", "period", "status", name="uq_adherence_alerts_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment: Mapped[str] = mapped_column(String(VALUE_MAX))
+    period: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # at_risk, missed
+    actual: Mapped[float | None] = mapped_column()
+    target: Mapped[float] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
