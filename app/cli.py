@@ -1,4 +1,4 @@
-"""Command line: flask --app wsgi users|demo|tokens|sla|webhooks."""
+"""Command line: flask --app wsgi users|demo|tokens|sla|webhooks|leads."""
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -116,7 +116,11 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(sla_cli)
 
+    from app.adherence.cli import adherence_cli
     from app.api.cli import tokens_cli
+    from app.leads.cli import leads_cli
     from app.webhooks.cli import webhooks_cli
     app.cli.add_command(tokens_cli)
     app.cli.add_command(webhooks_cli)
+    app.cli.add_command(leads_cli)
+    app.cli.add_command(adherence_cli)
