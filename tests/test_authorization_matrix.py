@@ -118,6 +118,8 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("review.submit", "POST"): EDITOR,
     ("review.comment", "POST"): EDITOR,
     ("review.older_comments", "GET"): EDITOR,
+    ("review.what_if_page", "GET"): EDITOR,
+    ("review.what_if_csv", "GET"): EDITOR,
     ("review.approve", "POST"): APPROVER,
     ("review.send_back", "POST"): SIGN_OFF_RULES[("review.send_back", "POST")],
     # admin

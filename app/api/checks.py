@@ -19,17 +19,22 @@ def checks_body(number: str, checks: list[Check]) -> bytes:
                       "checks": [c.as_json() for c in checks]})
 
 
+def open_draft_for_editors():
+    """The open draft, for a signed-in editor: 403 for anyone else, 404 without a draft."""
+    if not (current_user.is_authenticated and role_at_least(current_user.role, "editor")):
+        raise ApiError(403, "Forbidden", "Only editors (signed in) may use the open draft.")
+    version = get_open_version()
+    if version is None:
+        raise not_found("There is no open draft.")
+    return version
+
+
 @bp.route("/sla/checks")
 def checks():
     """Errors (which block submitting) and warnings of the current version; `?version=` a number or `draft`."""
     asked = request.args.get("version", "").strip()
     if asked in DRAFT_NAMES:
-        if not (current_user.is_authenticated and role_at_least(current_user.role, "editor")):
-            raise ApiError(403, "Forbidden", "Only editors (signed in) may read the checks of the open draft.")
-        version = get_open_version()
-        if version is None:
-            raise not_found("There is no open draft.")
-        return json_response(checks_body(OPEN_REF, version_checks(version)))
+        return json_response(checks_body(OPEN_REF, version_checks(open_draft_for_editors())))
     ref, immutable = requested(asked or None)
     version = find_version(ref.number)
     return json_response(checks_body(ref.number, version_checks(version)), last_modified=ref.published_at,

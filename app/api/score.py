@@ -6,10 +6,12 @@ from flask import request
 from jsonschema import Draft202012Validator
 
 from app.api import bp
+from app.api.checks import DRAFT_NAMES, open_draft_for_editors
 from app.api.lookup import requested
 from app.api.http import ApiError, dump_json, json_response
 from app.sla.scoring import SCORE_REQUEST_SCHEMA, parse_time, score_lead, time_errors
 from app.versions.published import document_for
+from app.versions.queries import document_of
 
 _validator = Draft202012Validator(SCORE_REQUEST_SCHEMA)
 FLOAT_DIGITS = 309  # the digits of the largest double, 1.8e308
@@ -64,6 +66,15 @@ def validation_errors(payload) -> list[dict]:
             for e in errors]
 
 
+def _scored_document(asked: str) -> dict:
+    """The document whose rules score: the current version, a published one, or the open draft (editors)."""
+    if asked in DRAFT_NAMES:
+        version = open_draft_for_editors()
+        return document_of(version)
+    row, _ = requested(asked or None)
+    return document_for(row).data
+
+
 @bp.route("/score", methods=["POST"])
 def score():
     """Score a lead's fields and timed events at `as_of` with a version's rules (the current one by default)."""
@@ -72,9 +83,8 @@ def score():
     if errors:
         raise ApiError(422, "Unprocessable Content", "The body does not match the score request schema.",
                        errors=errors)
-    row, _ = requested(request.args.get("version"))
-    result = score_lead(document_for(row).data, payload.get("fields"), payload.get("events"),
-                        parse_time(payload.get("as_of")))
+    result = score_lead(_scored_document(request.args.get("version", "").strip()), payload.get("fields"),
+                        payload.get("events"), parse_time(payload.get("as_of")))
     response = json_response(dump_json(result))
     response.headers["Cache-Control"] = "no-store"
     return response
