@@ -106,7 +106,10 @@ OPERATIONS = {
                 {"name": "to", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1}}],
         errors=(400,))),
     "api.score": ("post", {**_op("Score a lead with the version's lead scoring rules", "ScoreResult",
-                                 SEMANTICS, params=[_VERSION_QUERY], errors=(400, 413, 415, 422), cached=False),
+                                 SEMANTICS, params=[{**_VERSION_QUERY, "description": _VERSION_QUERY["description"]
+                                                     + " `draft`: the open draft's rules (signed-in editors only; "
+                                                       "anyone else gets 403)."}],
+                                 errors=(400, 403, 413, 415, 422), cached=False),
                            "requestBody": {"required": True, "content": {
                                "application/json": {"schema": {"$ref": REF + "ScoreRequest"}}}}}),
     "api.adherence": ("get", _op(
