@@ -51,7 +51,7 @@ def set_password_command(email, password):
 @click.option("--force", is_flag=True, help="Load even though the database already has data.")
 @click.option("--if-empty", is_flag=True, help="Load only into an empty database; otherwise do nothing.")
 def demo_command(force, if_empty):
-    """Load the demo SLA and one demo user of each role in marketing and sales."""
+    """Load the demo SLA, one demo user of each role in marketing and sales, and six months of demo lead data."""
     from app.demo import DemoRefused, database_has_data, load_demo
 
     if if_empty and database_has_data():

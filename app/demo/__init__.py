@@ -1,6 +1,7 @@
 """The demo: teams, one user of each role in marketing and sales, and the demo SLA."""
 import secrets
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.admin.services import create_user, ensure_core_teams
@@ -47,4 +48,7 @@ def load_demo(force: bool = False) -> list[tuple[str, str, str]]:
     from app.demo.loader import load_demo_content
 
     load_demo_content()
+    if current_app.config.get("DEMO_LEADS", not current_app.testing):  # tests load the lead data where they need it
+        from app.demo.leads import load_demo_leads
+        load_demo_leads()
     return credentials
