@@ -164,3 +164,32 @@ def test_the_command_line_creates_a_write_token(runner, app):
     assert "read events:write" in listed.output
     refused = runner.invoke(args=["tokens", "create", "x", "--scope", "admin"])
     assert refused.exit_code != 0
+
+
+def _mutations():
+    """Valid events and every way of breaking one a key at a time, to compare the fast check with the schema."""
+    from app.leads.services import EVENT_SCHEMA
+    base = batch()
+    yield from base
+    wrong = [None, "", 0, 1.5, True, [], {}, "x" * 65, "x" * 201, "pigeon", "2026-11-27T10:00:00Z"]
+    for event in base:
+        for key in list(EVENT_SCHEMA["properties"]) + ["surprise"]:
+            for value in wrong:
+                yield {**event, key: value}
+            yield {k: v for k, v in event.items() if k != key}
+        lead = event["lead"] if isinstance(event["lead"], dict) else {"external_id": event["lead"]}
+        for key in ("external_id", "lead_type", "owner", "fields", "extra"):
+            for value in wrong + [{"industry": [1]}, {str(i): i for i in range(101)}]:
+                yield {**event, "lead": {**lead, key: value}}
+
+
+def test_the_fast_check_never_accepts_what_the_schema_refuses():
+    from jsonschema import Draft202012Validator
+
+    from app.leads.services import EVENT_SCHEMA, plainly_valid
+    validator, agreed, total = Draft202012Validator(EVENT_SCHEMA), 0, 0
+    for event in _mutations():
+        schema_ok = not list(validator.iter_errors(event))
+        assert not plainly_valid(event) or schema_ok, event
+        agreed, total = agreed + (schema_ok == plainly_valid(event)), total + 1
+    assert total > 900 and agreed / total > 0.95  # and nearly always the two agree

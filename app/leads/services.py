@@ -80,8 +80,50 @@ class IngestResult:
                 "errors": self.errors}
 
 
+_VALUE_KEYS = ("stage", "status", "deal_stage", "name", "outcome")
+_EVENT_KEYS = frozenset(EVENT_SCHEMA["properties"])
+_LEAD_KEYS = frozenset(LEAD_SCHEMA["properties"])
+_CHANNELS = frozenset(CHANNELS)
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _text_ok(value, limit: int) -> bool:
+    return type(value) is str and 0 < len(value) <= limit
+
+
+def _lead_ok(lead) -> bool:
+    if type(lead) is str:
+        return 0 < len(lead) <= EXTERNAL_ID_MAX
+    if type(lead) is not dict or not lead.keys() <= _LEAD_KEYS or not _text_ok(lead.get("external_id"),
+                                                                                   EXTERNAL_ID_MAX):
+        return False
+    fields = lead.get("fields", {})
+    return (("lead_type" not in lead or _text_ok(lead["lead_type"], VALUE_MAX))
+            and ("owner" not in lead or (type(lead["owner"]) is str and len(lead["owner"]) <= 254))
+            and type(fields) is dict and len(fields) <= 100
+            and all(isinstance(v, _SCALARS) for v in fields.values()))
+
+
+def plainly_valid(event) -> bool:
+    """The schema's checks written out for the common case (a valid event), about twenty times faster
+    than the validator; anything it doubts goes to the validator, which words the errors."""
+    if type(event) is not dict or not event.keys() <= _EVENT_KEYS:
+        return False
+    kind = event.get("kind")
+    if type(kind) is not str:
+        return False
+    needed = "channel" if kind == "connect_attempt" else VALUE_PROPERTY.get(kind)
+    return (needed in event and _text_ok(event.get("id"), EXTERNAL_ID_MAX) and _lead_ok(event.get("lead"))
+            and type(event.get("at")) is str and len(event["at"]) <= 64
+            and all(_text_ok(event[key], VALUE_MAX) for key in _VALUE_KEYS if key in event)
+            and ("channel" not in event or (type(event["channel"]) is str and event["channel"] in _CHANNELS)))
+
+
 def event_problems(event, index: int) -> list[dict]:
     """Why one event cannot be stored (schema, its kind's value, its time), with JSON pointers."""
+    if plainly_valid(event):
+        if parse_time(event["at"]) is not None:
+            return []
     pointer = f"/events/{index}"
     problems = [{"pointer": pointer + "".join(f"/{p}" for p in error.absolute_path), "message": error.message}
                 for error in sorted(_event_validator.iter_errors(event), key=lambda e: list(e.absolute_path))]
@@ -125,9 +167,10 @@ def ingest_events(source: str, events: list) -> IngestResult:
                      "kind": event["kind"], "value": event.get(VALUE_PROPERTY[event["kind"]]),
                      "channel": event.get("channel"), "outcome": event.get("outcome"),
                      "occurred_at": _naive_utc(parse_time(event["at"])), "received_at": now})
+    table = LeadEvent.__table__  # Core: the ORM's bulk path splices RETURNING rows in quadratic time
     inserted = db.session.execute(
-        _insert(LeadEvent).on_conflict_do_nothing(index_elements=["source", "source_event_id"])
-        .returning(LeadEvent.id), rows).all() if rows else []
+        _insert(table).on_conflict_do_nothing(index_elements=["source", "source_event_id"])
+        .returning(table.c.id), rows).all() if rows else []
     result.accepted = len(inserted)
     result.duplicates += len(rows) - len(inserted)
     return result
