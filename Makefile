@@ -60,6 +60,7 @@ test: install-dev
 # Not part of `make test`: about 6 minutes on two shared cores; BENCH_ARGS="--database sqlite" or "--quick".
 bench: install-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.leads $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.db

@@ -132,3 +132,10 @@ def test_token_figures_are_headline_targets_on_the_demo_and_the_main_document(tm
                                                       "sla_token_304_main")} == {
         "sla_token_demo": (">= 0.9", False), "sla_token_304_demo": (">= 0.9", True),
         "sla_token_main": (">= 0.9", True), "sla_token_304_main": (">= 0.9", True)}
+
+
+def test_the_lead_data_bench_measures_ingest_and_adherence(tmp_path):
+    from bench.leads import measure
+    rows = measure("sqlite", None, [1_000], tmp_path)
+    assert [row.id for row in rows] == ["ingest_1000", "adherence_1000"]
+    assert all(row.value and row.baseline_value and row.ratio for row in rows)
