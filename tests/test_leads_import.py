@@ -222,3 +222,24 @@ def test_another_encoding_is_read_when_named(app, runner, tmp_path):
     right = runner.invoke(args=["leads", "import", str(path), "--format", "accord", "--encoding", "latin-1"])
     assert right.exit_code == 0, right.output
     assert db.session.scalar(select(Lead.fields).where(Lead.external_id == "L1")) == {"industry": "Süßwaren"}
+
+
+def test_the_command_says_how_far_it_got_when_the_database_refuses_a_batch(app, runner, tmp_path, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    real, calls = importing.ingest_events, []
+
+    def refusing_second_batch(source, events):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return real(source, events)
+
+    monkeypatch.setattr(importing, "ingest_events", refusing_second_batch)
+    monkeypatch.setattr(importing, "BATCH_SIZE", 10)
+    path = tmp_path / "events.csv"
+    path.write_text(accord_rows(25))
+    result = runner.invoke(args=["leads", "import", str(path), "--format", "accord"])
+    assert result.exit_code == 1
+    assert "The database refused batch 2 (OperationalError); the 1 before it are stored." in result.output
+    assert counts("import")[1] == 10

@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.leads.importing import DEFAULT_SOURCES, FORMATS, ImportFileError, ImportReport, import_csv
 
@@ -26,12 +27,13 @@ def import_command(file, fmt, source, timezone, encoding, dry_run):
     """Import lead events from FILE in batches, each committed on its own; importing it again adds nothing.
 
     Exits with 1 when rows were rejected (the others are imported)."""
-    size, terminal = os.path.getsize(file), sys.stdout.isatty()
+    size, terminal, stored = os.path.getsize(file), sys.stdout.isatty(), [0]
     try:
         with open(file, "rb") as stream, click.progressbar(length=size, label="Checking" if dry_run else "Importing",
                                                           show_pos=False) as bar:
             def progress(report: ImportReport) -> None:
                 bar.update(stream.tell() - bar.pos)
+                stored[0] = report.batches
                 if not terminal:  # the bar shows only its label there: a line per batch instead
                     click.echo(f"Batch {report.batches}: {report.rows:,} rows read ({bar.pos:,} of {size:,} bytes), "
                                f"{report.accepted:,} events {'new' if dry_run else 'stored'}, "
@@ -41,6 +43,10 @@ def import_command(file, fmt, source, timezone, encoding, dry_run):
                                 on_batch=progress)
     except (ImportFileError, LookupError) as error:  # LookupError: an unknown --encoding
         raise click.ClickException(str(error)) from error
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"The database refused batch {stored[0] + 1} ({error.__class__.__name__}); the "
+                                   f"{stored[0]:,} before it are stored. Importing the file again adds the rest."
+                                   ) from error
     _print_report(report)
     if report.rows_rejected:
         raise click.exceptions.Exit(1)

@@ -346,7 +346,7 @@ def _records(text: io.TextIOBase) -> Iterator[tuple[int, list[str]]]:
 
 
 def import_csv(stream, fmt: str, source: str | None = None, *, dry_run: bool = False, timezone: str = "UTC",
-               encoding: str = "utf-8-sig", document: dict | None = None, batch_size: int = BATCH_SIZE,
+               encoding: str = "utf-8-sig", document: dict | None = None, batch_size: int | None = None,
                on_batch: Callable[[ImportReport], None] | None = None) -> ImportReport:
     """Import a CSV file (a binary stream) of the format given; each batch commits on its own, a dry run
     writes nothing. `document` (the SLA in force by default) maps the CRM's stages and statuses to keys."""
@@ -357,6 +357,7 @@ def import_csv(stream, fmt: str, source: str | None = None, *, dry_run: bool = F
     if document is None:
         from app.crm.services import current_document
         document = current_document()
+    batch_size = batch_size or BATCH_SIZE
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     report, batch = ImportReport(dry_run=dry_run), []
     rows = _records(text)
