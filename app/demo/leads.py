@@ -93,6 +93,8 @@ def month_starts(now: datetime) -> list[datetime]:
 
 
 class _Generator:
+    """One run: a seeded random source, and the leads and events it has made so far."""
+
     def __init__(self, now: datetime, seed: int, content: dict):
         self.now, self.rng = now, random.Random(seed)
         commitment = next(c for c in content["commitments"] if c["key"] == FOLLOW_UP)
@@ -108,8 +110,8 @@ class _Generator:
     # --- the funnel, month by month ----------------------------------------------------------------
 
     def months(self):
-        """(index, first moment, end) of each month, the current one ending now; the edges are left out
-        so that a month's entries stay in it in any time zone."""
+        """(index, first moment, last moment, share of the month gone) of each month, the current one
+        ending now; a day at each edge is left out so that a month's entries stay in it in any time zone."""
         bounds = self.starts + [self.now]
         for index, (start, end) in enumerate(zip(bounds, bounds[1:])):
             first, last = start + timedelta(days=1), min(end - timedelta(days=1), self.now - timedelta(hours=1))
