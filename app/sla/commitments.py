@@ -154,12 +154,13 @@ class _Words:
         return value if isinstance(value, str) else ""
 
     def name(self, section: str, key: str, plural: bool = False) -> str:
-        """An entry's name (its key when this version has no such entry), plural in English when asked."""
+        """An entry's name (its key when this version has no such entry), plural when asked in an English
+        sentence (a Thai sentence keeps an untranslated English name as it is)."""
         entry = self.entries.get((section, key))
         if entry is None:
             return key
         value, language = localized(entry, "name", self.language, self.primary)
-        return english_plural(value) if plural and language == "en" else value
+        return english_plural(value) if plural and language == self.language == "en" else value
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.language, decimal_quantization=False)
