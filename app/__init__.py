@@ -56,7 +56,7 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import adherence, admin, api, auth, crm, editing, glossary, reading, review, versions
+    from app import adherence, admin, api, auth, crm, editing, glossary, leads, reading, review, versions
 
-    for area in (auth, admin, crm, reading, glossary, editing, versions, review, adherence, api):
+    for area in (auth, admin, crm, reading, glossary, editing, versions, review, adherence, leads, api):
         app.register_blueprint(area.bp)

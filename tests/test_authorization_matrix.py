@@ -15,7 +15,7 @@ import pytest
 from app import create_app
 from app.api.tokens import create_token, revoke_token
 from app.extensions import db
-from app.models import Webhook, WebhookDelivery
+from app.models import LeadImport, Webhook, WebhookDelivery
 from app.models.accounts import role_at_least
 from tests.conftest import sign_in
 from tests.factories import make_draft, make_entry, make_published
@@ -120,6 +120,11 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("review.older_comments", "GET"): EDITOR,
     ("review.what_if_page", "GET"): EDITOR,
     ("review.what_if_csv", "GET"): EDITOR,
+    # lead data
+    ("data.index", "GET"): EDITOR,
+    ("data.index", "POST"): EDITOR,
+    ("data.show_import", "GET"): EDITOR,
+    ("data.import_errors", "GET"): EDITOR,
     ("review.approve", "POST"): APPROVER,
     ("review.send_back", "POST"): SIGN_OFF_RULES[("review.send_back", "POST")],
     # admin
@@ -244,9 +249,11 @@ def build_world(make_user) -> dict:
     delivery = WebhookDelivery(webhook_id=hook.id, delivery_id="00000000-0000-0000-0000-000000000001",
                                event="sla.published", payload=b"{}")
     db.session.add(delivery)
+    job = LeadImport(filename="leads.csv", format="accord", source="import", status="done")
+    db.session.add(job)
     db.session.commit()
     return {"version_id": draft.id, "user_id": target.id, "team_id": target.team_id, "token_id": token.id,
-            "webhook_id": hook.id, "delivery_id": delivery.id, "key": "lead", "section": "lifecycle_stages", "section_key": "terms", "field_name": "name",
+            "webhook_id": hook.id, "delivery_id": delivery.id, "import_id": job.id, "key": "lead", "section": "lifecycle_stages", "section_key": "terms", "field_name": "name",
             "version": "1.0.0", "filename": "css/accord.css", "entry_id": draft.entries[0].id}
 
 

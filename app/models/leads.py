@@ -72,3 +72,31 @@ class AdherenceAlert(db.Model):
     actual: Mapped[float | None] = mapped_column()
     target: Mapped[float] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LeadImport(db.Model):
+    """A file uploaded on /data, imported in the background: its progress and outcome."""
+    __tablename__ = "lead_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(SOURCE_MAX))
+    dry_run: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, done, failed
+    size: Mapped[int] = mapped_column(BIG_ID, default=0)  # bytes
+    done_bytes: Mapped[int] = mapped_column(BIG_ID, default=0)
+    rows: Mapped[int] = mapped_column(default=0)
+    accepted: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    error_count: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[list | None] = mapped_column(JSON)  # the first errors: {"row", "column", "message"}
+    problem: Mapped[str | None] = mapped_column(String(500))  # why the whole file failed
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status in ("done", "failed") else int(100 * self.done_bytes / self.size) if self.size else 0

@@ -21,8 +21,8 @@ def upgrade():
         sa.Column("commitment", sa.String(64), nullable=False),
         sa.Column("period", sa.String(20), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
-        sa.Column("actual", sa.Float()),
-        sa.Column("target", sa.Float(), nullable=False),
+        sa.Column("actual", sa.Double()),
+        sa.Column("target", sa.Double(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.UniqueConstraint("commitment", "period", "status", name="uq_adherence_alerts_once"),
     )
