@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.canonical import canonical_json
 from app.demo import create_demo_users
+from app.demo.loader import first_demo_month
 from app.demo.content import DRAFT_CHANGES, PUBLISHED
 from app.demo.loader import DemoContentError, load_demo_content
 from app.extensions import db as _db
@@ -35,7 +36,10 @@ def test_flask_demo_publishes_1_0_0_and_opens_a_draft(app, runner):
 
     current = get_current_version()
     assert (current.number, current.state, current.change) == ("1.0.0", "published", "major")
-    assert current.effective_from == date.today().replace(day=1)
+    # signed when the demo's lead data begins: six whole months before this one
+    first = first_demo_month()
+    assert (current.effective_from, current.published_at) == (first.date(), first)
+    assert first.day == 1 and (date.today().year - first.year) * 12 + date.today().month - first.month == 6
     approvals = _db.session.scalars(select(Approval).where(Approval.version_id == current.id)
                                     .order_by(Approval.team)).all()
     assert [(a.team, a.user.email) for a in approvals] == [

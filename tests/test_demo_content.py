@@ -393,7 +393,8 @@ def with_draft_changes(published: dict[str, list[dict]], changes: list[dict]) ->
 
 def schema_errors(number: str, sections: dict) -> list[str]:
     """Why a document with these sections fails the published JSON Schema (dates and approvals as publishing sets them)."""
-    document = {"version": number, "published_at": "2026-12-01T12:00:00Z", "effective_from": "2026-12-01",
+    document = {"schema_version": 2, "version": number, "published_at": "2026-12-01T12:00:00Z",
+                "effective_from": "2026-12-01",
                 "title": "Sales & Marketing SLA", "sections": sections,
                 "approvals": [{"team": team, "by": f"{team.title()} Approver", "at": "2026-12-01T12:00:00Z"}
                               for team in TEAMS]}

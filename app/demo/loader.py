@@ -4,7 +4,7 @@ Everything happens in one transaction and through the same steps as real use (dr
 approvals by the demo approvers, publish, a new draft edited by the demo editors), so the
 audit log, the numbering and the self-approval rule see a realistic history.
 """
-from datetime import date
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -73,11 +73,19 @@ def _publish_first_version(published: dict, people: dict, translations: dict) ->
             _add_entry(draft, section_key, item, index, people, translations)
     db.session.flush()
     mark_submitted(draft, people["marketing-editor"])
-    draft.effective_from = date.today().replace(day=1)
-    add_approval(draft, people["marketing-approver"])
-    if not add_approval(draft, people["sales-approver"]):
+    # Signed when the demo's lead data begins, so that adherence has months to measure against it.
+    signed = first_demo_month()
+    draft.effective_from = signed.date()
+    add_approval(draft, people["marketing-approver"], at=signed)
+    if not add_approval(draft, people["sales-approver"], at=signed):
         raise DemoContentError("The approval policy needs more than marketing and sales to publish the demo.")
     return draft
+
+
+def first_demo_month() -> datetime:
+    """The first day of the first month of the demo's lead data (app/demo/leads.py)."""
+    from app.demo.leads import month_starts
+    return month_starts(utcnow())[0]
 
 
 def _open_next_draft(current: Version, changes: list, people: dict, translations: dict) -> Version:

@@ -5,6 +5,7 @@ Each verb is one transaction that records an audit event. The version row is loc
 acting on the same version at once are served one after the other.
 """
 from contextlib import contextmanager
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -259,20 +260,21 @@ def approve_version(version: Version, by) -> Version:
     return version
 
 
-def add_approval(version: Version, by) -> bool:
-    """Record `by`'s signature inside the caller's transaction; True when it published the version."""
+def add_approval(version: Version, by, at: datetime | None = None) -> bool:
+    """Record `by`'s signature inside the caller's transaction; True when it published the version.
+    `at` (the demo's history only) dates the signature and the publication; people sign now."""
     refusal = approval_refusal(version, by)
     if refusal:
         raise VersionError(refusal)
     sections = sections_of(version)
     db.session.add(Approval(version_id=version.id, team=by.team.slug, user_id=by.id,
-                            content_hash=content_hash(version, sections)))
+                            content_hash=content_hash(version, sections), at=at or utcnow()))
     db.session.flush()
     record_event("version.approved", user=by, version=version,
                  summary=f"Approved for {by.team.slug}", after={"team": by.team.slug})
     if missing_teams(version):
         return False
-    freeze_and_publish(version, by, sections)
+    freeze_and_publish(version, by, sections, at)
     return True
 
 
@@ -291,7 +293,7 @@ def publish_version(version: Version, by=None) -> Version:
     return version
 
 
-def freeze_and_publish(version: Version, by=None, sections: dict | None = None) -> None:
+def freeze_and_publish(version: Version, by=None, sections: dict | None = None, at: datetime | None = None) -> None:
     """Number, freeze and supersede a fully approved version, inside the caller's transaction.
 
     The entries are turned into the document's sections once, for the hash, the number and the bytes."""
@@ -307,7 +309,7 @@ def freeze_and_publish(version: Version, by=None, sections: dict | None = None) 
     number, change, breaking = _numbering(pending_diff(version, sections, previous))
     if change is None:
         raise VersionError(_("This version changes nothing: it is the same as version %(number)s.", number=number))
-    now = utcnow()
+    now = at or utcnow()
     if previous is not None:
         previous.state, previous.superseded_at = SUPERSEDED, now
         db.session.flush()  # supersede first: there is never more than one published version
