@@ -31,13 +31,24 @@ CALLS = {
     "post_events": ("post", "/api/v1/events"),
     "adherence": ("get", "/api/v1/adherence"),
     "adherence_commitment": ("get", "/api/v1/adherence/mql-delivery"),
+    "export_hubspot_pipeline": ("get", "/api/v1/sla/exports/hubspot/pipeline"),
+    "export_hubspot_lifecyclestage": ("get", "/api/v1/sla/exports/hubspot/properties/lifecyclestage"),
+    "export_hubspot_lead_status": ("get", "/api/v1/sla/exports/hubspot/properties/hs_lead_status"),
+    "export_salesforce_package": ("get", "/api/v1/sla/exports/salesforce/package.zip"),
+    "drift_hubspot": ("post", "/api/v1/sla/exports/hubspot/drift"),
+    "drift_salesforce": ("post", "/api/v1/sla/exports/salesforce/drift?set=LeadStatus"),
+}
+BODIES = {
+    "drift_hubspot": {"json": {"lifecyclestage": {"options": []}}},
+    "drift_salesforce": {"content_type": "application/xml", "data": b'<?xml version="1.0" encoding="UTF-8"?>'
+                         b'<StandardValueSet xmlns="http://soap.sforce.com/2006/04/metadata"/>'},
 }
 WRITES = {"post_events"}  # a read token is refused these (403): tests/test_events_api.py
 
 
 def call(client, name, headers=None):
     method, path = CALLS[name]
-    kwargs = {"json": SCORE_BODY} if method == "post" else {}
+    kwargs = BODIES.get(name, {"json": SCORE_BODY} if method == "post" else {})
     return getattr(client, method)(path, headers=headers or {}, **kwargs)
 
 

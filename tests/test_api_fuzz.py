@@ -7,6 +7,7 @@ description: status code, content type, headers and body schema.
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from app import create_app
 from app.api.tokens import create_token
@@ -45,6 +46,9 @@ def fuzz_token(app):
     return plaintext
 
 
+FILE_BODIES = {"POST /sla/exports/salesforce/drift"}
+
+
 def load_schema():
     """The API's own description, read once at collection (it does not depend on data)."""
     app = create_app({"TESTING": True, "ACCORD_PUBLIC_API": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
@@ -61,4 +65,6 @@ schema = load_schema()
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much, HealthCheck.data_too_large])
 def test_api_conforms_to_its_description(case, app, fuzz_token):
-    case.call_and_validate(app=app, headers={"Authorization": f"Bearer {fuzz_token}"})
+    # A Salesforce file is XML no JSON Schema can constrain: schema-valid bodies are rightly refused (422).
+    excluded = [positive_data_acceptance] if case.operation.label in FILE_BODIES else []
+    case.call_and_validate(app=app, headers={"Authorization": f"Bearer {fuzz_token}"}, excluded_checks=excluded)

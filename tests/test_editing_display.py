@@ -99,7 +99,7 @@ def test_an_icp_lists_its_criteria(app):
 def test_a_commitment_names_both_teams_and_the_target(app):
     entry = as_dict("commitments", from_team="marketing", to_team="sales", metric="MQLs delivered",
                     target=200, unit="leads", period="month")
-    assert "marketing → sales: MQLs delivered, target 200 leads per month" in render(app, entry, SECTIONS["commitments"])
+    assert "Marketing → Sales: MQLs delivered, target 200 leads per month." in render(app, entry, SECTIONS["commitments"])
 
 
 def test_generic_fields_show_lists_references_and_teams(app):
