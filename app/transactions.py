@@ -21,6 +21,9 @@ Explicit exceptions, each because the order of commit and side effect matters:
 - the error handlers (app/errors.py) roll back before they render, since PostgreSQL refuses every
   statement of a transaction that has failed;
 - an API token's last use (app/api/tokens.py) is committed where it is recorded;
+- a lead import (app/leads/importing.py: `flask leads import`, uploads on /data) commits each batch on
+  its own, so a failure loses one batch at most, and an upload's progress is committed after each;
+- `flask adherence evaluate` commits the alerts it records before it mails and kicks the webhooks;
 - the glossary's search index (app/glossary/index.py) is rebuilt and committed on its own, and a
   concurrent rebuild is rolled back;
 - restoring a backup (app/backup/restore.py) runs on a connection of its own.
