@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from app.adherence.calendars import OfficeCalendar
 from app.extensions import db
@@ -23,7 +24,6 @@ from app.versions.published import document_for, published_versions
 MEASURED = ("stage_volume", "response_time", "attempts", "conversion")
 STATUSES = ("met", "on_track", "at_risk", "missed", "no_data")
 BREACHES_KEPT = 500
-CHUNK = 500
 
 
 @dataclass
@@ -87,13 +87,38 @@ class History:
         self.versions = [v for v in published_versions() if v.published_at is not None]
         self.starts = [v.published_at for v in self.versions]
         self._documents: dict[int, dict] = {}
+        self._found: dict = {}
+        self._calendars: dict = {}
 
     def document_at(self, moment: datetime) -> dict | None:
         index = bisect_right(self.starts, _utc_naive(moment)) - 1
         return self._document(self.versions[index]) if index >= 0 else None
 
+    def commitment_at(self, key: str, moment: datetime) -> tuple[dict | None, dict | None]:
+        """The version in force at the moment, and its commitment `key` (memoised: asked once per lead)."""
+        index = bisect_right(self.starts, _utc_naive(moment)) - 1
+        if (index, key) not in self._found:
+            document = self._document(self.versions[index]) if index >= 0 else None
+            self._found[index, key] = document, entry_of(document, "commitments", key)
+        return self._found[index, key]
+
+    def calendar(self, document: dict, commitment: dict) -> OfficeCalendar | None:
+        """The commitment's calendar in that document (the documents live as long as this history)."""
+        key = (id(document), commitment.get("calendar"))
+        if key not in self._calendars:
+            self._calendars[key] = calendar_of(document, commitment)
+        return self._calendars[key]
+
     def current(self) -> dict | None:
         return self._document(self.versions[-1]) if self.versions else None
+
+    def return_statuses(self) -> tuple:
+        """The statuses any version marks as a return (a lead is returned whichever version it was under)."""
+        if not hasattr(self, "_returns"):
+            self._returns = tuple(sorted({s["key"] for v in self.versions
+                                          for s in self._document(v)["sections"].get("lead_statuses") or []
+                                          if s.get("is_return")}))
+        return self._returns
 
     def _document(self, version) -> dict:
         if version.id not in self._documents:
@@ -164,47 +189,53 @@ def recent_periods(kind: str, now: datetime, zone: ZoneInfo, count: int) -> list
 
 # --- measuring -----------------------------------------------------------------------------------
 
-def _entries(stage: str, start: datetime, end: datetime, lead_types: list) -> list:
-    """(lead id, external id, source, first entry into the stage in the period) per lead, from SQL."""
-    entered = func.min(LeadEvent.occurred_at).label("entered")
-    query = (select(Lead.id, Lead.external_id, Lead.source, entered)
-             .join(Lead, Lead.id == LeadEvent.lead_id)
+def _entries(stage: str, start: datetime, end: datetime, lead_types: list, measure: str = "stage_volume",
+             to_stage: str | None = None, returns: tuple = ()) -> list:
+    """One row per lead that entered the stage in the period: its id, external id, source and first entry,
+    and what the measure needs from after it, all in one SQL statement (correlated subqueries on the
+    (lead_id, occurred_at) index): the first connect attempt; the first return and the attempts before it;
+    the first entry into `to_stage`."""
+    first = (select(LeadEvent.lead_id.label("lead_id"), func.min(LeadEvent.occurred_at).label("entered"))
              .where(LeadEvent.kind == "stage_entered", LeadEvent.value == stage,
                     LeadEvent.occurred_at >= _utc_naive(start), LeadEvent.occurred_at < _utc_naive(end))
-             .group_by(Lead.id, Lead.external_id, Lead.source).order_by(entered, Lead.id))
+             .group_by(LeadEvent.lead_id).subquery())
+    later, attempt = aliased(LeadEvent), aliased(LeadEvent)
+
+    def first_after(kind: str, *conditions):
+        return (select(func.min(later.occurred_at)).where(
+            later.lead_id == first.c.lead_id, later.kind == kind, later.occurred_at >= first.c.entered, *conditions)
+            .correlate(first).scalar_subquery())  # explicitly: nested in the count below it would not be
+
+    columns = [Lead.id, Lead.external_id, Lead.source, first.c.entered]
+    if measure == "response_time":
+        columns.append(first_after("connect_attempt").label("first_attempt"))
+    elif measure == "conversion":
+        columns.append(first_after("stage_entered", later.value == to_stage).label("reached"))
+    elif measure == "attempts":
+        returned = first_after("status_changed", later.value.in_(returns or ("",)))
+        columns += [returned.label("returned"), select(func.count()).where(
+            attempt.lead_id == first.c.lead_id, attempt.kind == "connect_attempt",
+            attempt.occurred_at >= first.c.entered, attempt.occurred_at <= returned).correlate(first)
+            .scalar_subquery().label("made")]
+    query = select(*columns).join(first, Lead.id == first.c.lead_id).order_by(first.c.entered, Lead.id)
     if lead_types:
         query = query.where(Lead.lead_type.in_(lead_types))
     return db.session.execute(query).all()
 
 
-def _events_after(lead_ids: list[int], kinds: tuple, since: datetime) -> dict[int, list]:
-    """Each lead's events of those kinds from `since` on, in time order."""
-    found: dict[int, list] = {}
-    for index in range(0, len(lead_ids), CHUNK):
-        rows = db.session.execute(
-            select(LeadEvent.lead_id, LeadEvent.kind, LeadEvent.value, LeadEvent.occurred_at)
-            .where(LeadEvent.lead_id.in_(lead_ids[index:index + CHUNK]), LeadEvent.kind.in_(kinds),
-                   LeadEvent.occurred_at >= _utc_naive(since))
-            .order_by(LeadEvent.lead_id, LeadEvent.occurred_at, LeadEvent.id))
-        for row in rows:
-            found.setdefault(row.lead_id, []).append(row)
-    return found
-
-
-def _deadline(commitment: dict, document: dict, entered: datetime) -> datetime | None:
+def _deadline(commitment: dict, calendar: OfficeCalendar | None, entered: datetime) -> datetime | None:
     within, unit = float(commitment.get("within") or 0), commitment.get("within_unit") or "days"
     if unit == "business_hours":
-        calendar = calendar_of(document, commitment)
         if calendar is not None:
             return calendar.add_business_time(entered, timedelta(hours=within))
         unit = "hours"  # no calendar to count in: the clock's hours
     return entered + (timedelta(hours=within) if unit == "hours" else timedelta(days=within))
 
 
-def _lateness(commitment: dict, document: dict, deadline: datetime, when: datetime) -> float:
+def _lateness(commitment: dict, calendar: OfficeCalendar | None, deadline: datetime, when: datetime) -> float:
     """How late, in the commitment's unit."""
     unit = commitment.get("within_unit") or "days"
-    calendar = calendar_of(document, commitment) if unit == "business_hours" else None
+    calendar = calendar if unit == "business_hours" else None
     late = calendar.business_time(deadline, when) if calendar else when - deadline
     return round(late / (timedelta(days=1) if unit == "days" else timedelta(hours=1)), 2)
 
@@ -222,8 +253,7 @@ class Evaluation:
         self.now = now or datetime.now(timezone.utc)
 
     def commitment_at(self, moment: datetime) -> tuple[dict | None, dict | None]:
-        document = self.history.document_at(moment)
-        return document, entry_of(document, "commitments", self.key)
+        return self.history.commitment_at(self.key, moment)
 
     def period(self, name: str, start: datetime, end: datetime) -> PeriodResult | None:
         """The result of one period, or None when the commitment is not measurable then."""
@@ -238,7 +268,8 @@ class Evaluation:
         else:
             target, unit = _share_target(commitment), "share"
         result = PeriodResult(self.key, name, start, end, is_open, measure, comparator, target, None, unit)
-        entries = _entries(commitment["stage"], start, min(end, self.now), commitment.get("lead_types") or [])
+        entries = _entries(commitment["stage"], start, min(end, self.now), commitment.get("lead_types") or [],
+                           measure, commitment.get("to_stage"), self.history.return_statuses())
         if measure == "stage_volume":
             result.actual, result.measured = float(len(entries)), len(entries)
         else:
@@ -248,17 +279,14 @@ class Evaluation:
 
     def _per_lead(self, result: PeriodResult, entries: list) -> None:
         """Shares: each lead held to the commitment in force when it entered the stage."""
-        kinds = {"response_time": ("connect_attempt",), "attempts": ("connect_attempt", "status_changed"),
-                 "conversion": ("stage_entered",)}[result.measure]
-        since = _aware(min(row.entered for row in entries)) if entries else None
-        events = _events_after([row.id for row in entries], kinds, since) if entries else {}
         kept = decided = 0
         for row in entries:
             entered = _aware(row.entered)
             document, commitment = self.commitment_at(entered)
             if commitment is None or not measurable(commitment):
                 continue
-            verdict = judge(result.measure, commitment, document, entered, events.get(row.id, []), self.now)
+            verdict = judge(result.measure, commitment, self.history.calendar(document, commitment), entered, row,
+                            self.now)
             if verdict is None:
                 continue  # not decided yet: its window is still open
             decided += 1
@@ -306,36 +334,33 @@ def zone_of(document: dict, commitment: dict) -> ZoneInfo:
     return calendar.zone if calendar else ZoneInfo(current_app.config.get("ACCORD_TIMEZONE") or "UTC")
 
 
-def judge(measure: str, commitment: dict, document: dict, entered: datetime, events: list, now: datetime):
+def _when(stored: datetime | None) -> datetime | None:
+    return None if stored is None else _aware(stored)
+
+
+def judge(measure: str, commitment: dict, calendar: OfficeCalendar | None, entered: datetime, facts, now: datetime):
     """True when the lead was served as promised, (reason, by how much, attempts made) when not, None
-    while it cannot be told yet."""
+    while it cannot be told yet. `facts` is the lead's row from _entries()."""
     if measure == "response_time":
-        deadline = _deadline(commitment, document, entered)
-        first = next((_aware(e.occurred_at) for e in events if _aware(e.occurred_at) >= entered), None)
+        deadline, first = _deadline(commitment, calendar, entered), _when(facts.first_attempt)
         if first is not None and (deadline is None or first <= deadline):
             return True
         if first is None and deadline is not None and deadline > now:
             return None
         if first is None:
             return "no_attempt", None, None
-        return "late_attempt", _lateness(commitment, document, deadline, first), None
+        return "late_attempt", _lateness(commitment, calendar, deadline, first), None
     if measure == "attempts":
-        returns = {s["key"] for s in document["sections"].get("lead_statuses") or [] if s.get("is_return")}
-        returned = next((_aware(e.occurred_at) for e in events
-                         if e.kind == "status_changed" and e.value in returns and _aware(e.occurred_at) >= entered),
-                        None)
-        if returned is None:
+        if facts.returned is None:
             return None  # only a returned lead can break "attempts before returning it"
-        made = sum(1 for e in events if e.kind == "connect_attempt" and entered <= _aware(e.occurred_at) <= returned)
-        needed = int(commitment.get("target") or 0)
+        made, needed = int(facts.made or 0), int(commitment.get("target") or 0)
         return True if made >= needed else ("too_few_attempts", float(needed - made), made)
     # conversion
     window = commitment.get("within")
     unit = commitment.get("within_unit") or "days"
     limit = None if not window else entered + (timedelta(hours=float(window)) if unit != "days"
                                                else timedelta(days=float(window)))
-    reached = next((_aware(e.occurred_at) for e in events
-                    if e.value == commitment["to_stage"] and _aware(e.occurred_at) >= entered), None)
+    reached = _when(facts.reached)
     if reached is not None and (limit is None or reached <= limit):
         return True
     if limit is None or limit > now:
