@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from app import create_app
 from app.backup.archive import DERIVED_TABLES, seal, seal_key
 from app.extensions import db as _db
-from app.models import (Acknowledgement, ApiToken, AuditEvent, Comment, Entry, LoginAttempt, Setting, Team,
-                        User, Version, Webhook, WebhookAttempt, WebhookDelivery)
+from app.models import (Acknowledgement, AdherenceAlert, ApiToken, AuditEvent, Comment, Entry, Lead, LeadEvent,
+                        LeadImport, LoginAttempt, Setting, Team, User, Version, Webhook, WebhookAttempt,
+                        WebhookDelivery)
 from tests.conftest import PASSWORD, upgrade_database
 from tests.factories import make_draft, make_entry, make_published
 
@@ -91,6 +92,17 @@ def populate(make_user) -> dict:
     _db.session.add(delivery)
     _db.session.flush()
     _db.session.add(WebhookAttempt(delivery_id=delivery.id, status_code=500, error=ODD_TEXT, duration_ms=12))
+    lead = Lead(source="hubspot", external_id="1001", lead_type="new-prospect", owner="o@example.com",
+                fields={"industry": ODD_TEXT[:30], "employees": 250})
+    _db.session.add(lead)
+    _db.session.flush()
+    _db.session.add_all([
+        LeadEvent(lead_id=lead.id, source="hubspot", source_event_id="e1", kind="stage_entered", value="sql",
+                  occurred_at=datetime(2026, 11, 27, 10, 59, 0, 123456)),
+        AdherenceAlert(commitment="sql-follow-up", period="2026-11", status="missed", actual=0.75, target=0.95),
+        LeadImport(filename=ODD_TEXT[:40] + ".csv", format="accord", source="import", status="done", size=10,
+                   errors=[{"row": 2, "column": "at", "message": ODD_TEXT[:40]}]),
+    ])
     _db.session.commit()
     return {"old": old.id, "current": current.id, "draft": draft.id, "users": 4}
 

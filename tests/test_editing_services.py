@@ -42,7 +42,8 @@ def test_add_entry_appends_to_an_ordered_section_and_records_it(draft, editor):
         "fields": {"owner_team": "sales", "entry_criteria": "Deal created", "score_threshold": 80}}, by=editor)
     assert entry.position == 4 and entry.revision == 1 and entry.updated_by_id == editor.id
     assert entry.fields == {"owner_team": "sales", "entry_criteria": "Deal created", "exit_criteria": None,
-                            "score_threshold": 80}
+                            "score_threshold": 80, "crm_value": None, "min_fit": None, "min_engagement": None,
+                            "may_return_to": []}
     event = last_event()
     assert (event.action, event.user_id, event.version_id, event.entry_key) == \
         ("entry.created", editor.id, draft.id, "opportunity")
