@@ -78,6 +78,7 @@ def sla(within: float = 4, share: float = 0.9, volume: int = 3) -> list:
         *[make_entry("lifecycle_stages", key, position=i, **stage) for i, key in enumerate(("mql", "sql"), 1)],
         make_entry("lead_statuses", "attempting", position=1, owner_team="sales"),
         make_entry("lead_statuses", "returned", position=2, owner_team="sales", is_return=True),
+        make_entry("lead_statuses", "on-hold", position=3, owner_team="sales", pauses_clock=True),
         make_entry("commitments", "sql-follow-up", team="sales", from_team="sales", to_team="marketing",
                    metric="First attempt", target=within, period="month", measure="response_time",
                    comparator="at_least", stage="sql", within=within, within_unit="business_hours", share=share,
@@ -133,6 +134,22 @@ def test_a_lead_whose_window_is_still_open_is_not_judged_yet(app):
     assert Evaluation("sql-follow-up", now=at("2026-11-30T12:00")).period(*month).measured == 0
     late = Evaluation("sql-follow-up", now=at("2026-11-30T13:00")).period(*month)
     assert (late.measured, late.breaches[0].reason) == (1, "no_attempt")
+
+
+def test_time_on_hold_stops_the_clock(app):
+    make_published(sla(within=4), published_at=datetime(2026, 10, 1))
+    send(("held", "stage_entered", "sql", "2026-11-16T09:00"),      # due Monday 13:00
+         ("held", "status_changed", "on-hold", "2026-11-16T10:00"),  # on hold 9 business hours, to Tuesday 10:00
+         ("held", "status_changed", "attempting", "2026-11-17T10:00"),
+         ("held", "connect_attempt", "no-answer", "2026-11-17T12:00"),  # before Tuesday 13:00: in time
+         ("waiting", "stage_entered", "sql", "2026-11-16T09:00"),
+         ("waiting", "status_changed", "on-hold", "2026-11-16T09:30"),   # still on hold: not judged yet
+         ("late", "stage_entered", "sql", "2026-11-16T09:00"),
+         ("late", "connect_attempt", "no-answer", "2026-11-17T12:00"))
+    result = Evaluation("sql-follow-up", now=at("2026-11-20T12:00")).period(
+        *period_bounds("month", at("2026-11-15T00:00"), BANGKOK))
+    assert (result.measured, result.actual) == (2, 0.5)
+    assert [(b.external_id, b.reason, b.by) for b in result.breaches] == [("late", "late_attempt", 8.0)]
 
 
 @pytest.mark.parametrize("now, leads, status", [

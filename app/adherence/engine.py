@@ -112,6 +112,14 @@ class History:
     def current(self) -> dict | None:
         return self._document(self.versions[-1]) if self.versions else None
 
+    def pausing_statuses(self) -> frozenset:
+        """The statuses any version marks as pausing the clock (on hold)."""
+        if not hasattr(self, "_pausing"):
+            self._pausing = frozenset(s["key"] for v in self.versions
+                                      for s in self._document(v)["sections"].get("lead_statuses") or []
+                                      if s.get("pauses_clock"))
+        return self._pausing
+
     def return_statuses(self) -> tuple:
         """The statuses any version marks as a return (a lead is returned whichever version it was under)."""
         if not hasattr(self, "_returns"):
@@ -280,13 +288,15 @@ class Evaluation:
     def _per_lead(self, result: PeriodResult, entries: list) -> None:
         """Shares: each lead held to the commitment in force when it entered the stage."""
         kept = decided = 0
+        pausing = self.history.pausing_statuses() if result.measure == "response_time" else frozenset()
+        pauses = _pauses([row.id for row in entries], pausing, self.now) if pausing and entries else {}
         for row in entries:
             entered = _aware(row.entered)
             document, commitment = self.commitment_at(entered)
             if commitment is None or not measurable(commitment):
                 continue
             verdict = judge(result.measure, commitment, self.history.calendar(document, commitment), entered, row,
-                            self.now)
+                            self.now, pauses.get(row.id, ()))
             if verdict is None:
                 continue  # not decided yet: its window is still open
             decided += 1
@@ -334,17 +344,57 @@ def zone_of(document: dict, commitment: dict) -> ZoneInfo:
     return calendar.zone if calendar else ZoneInfo(current_app.config.get("ACCORD_TIMEZONE") or "UTC")
 
 
+def _pauses(lead_ids: list[int], pausing: frozenset, now: datetime) -> dict[int, list]:
+    """Each lead's time on hold: [start, end) intervals while its status paused the clock (end None: still)."""
+    found: dict[int, list] = {}
+    for index in range(0, len(lead_ids), 500):  # bounded IN lists
+        rows = db.session.execute(
+            select(LeadEvent.lead_id, LeadEvent.value, LeadEvent.occurred_at)
+            .where(LeadEvent.lead_id.in_(lead_ids[index:index + 500]), LeadEvent.kind == "status_changed")
+            .order_by(LeadEvent.lead_id, LeadEvent.occurred_at, LeadEvent.id))
+        since: dict[int, datetime] = {}
+        for lead_id, value, at in rows:
+            at = _aware(at)
+            if value in pausing and lead_id not in since:
+                since[lead_id] = at
+            elif value not in pausing and lead_id in since:
+                found.setdefault(lead_id, []).append((since.pop(lead_id), at))
+        for lead_id, start in since.items():
+            found.setdefault(lead_id, []).append((start, None))
+    return found
+
+
+def _paused_deadline(commitment: dict, calendar, entered: datetime, pauses) -> datetime | None:
+    """The deadline, moved on by the time the lead spent on hold before it (None: on hold still)."""
+    deadline = _deadline(commitment, calendar, entered)
+    for start, end in pauses:
+        if deadline is None or (end is not None and end <= entered) or start >= deadline:
+            continue
+        if end is None:
+            return None
+        start = max(start, entered)
+        business = commitment.get("within_unit") == "business_hours" and calendar is not None
+        held = calendar.business_time(start, end) if business else end - start
+        deadline = calendar.add_business_time(deadline, held) if business else deadline + held
+    return deadline
+
+
 def _when(stored: datetime | None) -> datetime | None:
     return None if stored is None else _aware(stored)
 
 
-def judge(measure: str, commitment: dict, calendar: OfficeCalendar | None, entered: datetime, facts, now: datetime):
+def judge(measure: str, commitment: dict, calendar: OfficeCalendar | None, entered: datetime, facts, now: datetime,
+          pauses=()):
     """True when the lead was served as promised, (reason, by how much, attempts made) when not, None
-    while it cannot be told yet. `facts` is the lead's row from _entries()."""
+    while it cannot be told yet. `facts` is the lead's row from _entries(); `pauses` its time on hold."""
     if measure == "response_time":
-        deadline, first = _deadline(commitment, calendar, entered), _when(facts.first_attempt)
+        first = _when(facts.first_attempt)
+        deadline = _paused_deadline(commitment, calendar, entered, pauses) if pauses else \
+            _deadline(commitment, calendar, entered)
         if first is not None and (deadline is None or first <= deadline):
             return True
+        if deadline is None and pauses:
+            return None  # on hold still: the clock waits
         if first is None and deadline is not None and deadline > now:
             return None
         if first is None:

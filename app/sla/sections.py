@@ -226,6 +226,8 @@ SECTION_LIST: tuple[Section, ...] = (
                   help=N_("The CRM's spelling, e.g. ATTEMPTED_TO_CONTACT.")),
             Field("is_return", "bool", N_("Returns the lead"), since=2,
                   help=N_("Sales gives the lead back to marketing with this status.")),
+            Field("pauses_clock", "bool", N_("Pauses the clock"), since=2,
+                  help=N_("While a lead has this status (on hold), response times stop counting.")),
         ),
         ordered=True, ordered_since=2,  # exports list statuses in the agreed order
     ),
