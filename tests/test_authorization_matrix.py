@@ -119,6 +119,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("review.comment", "POST"): EDITOR,
     ("review.older_comments", "GET"): EDITOR,
     ("review.what_if_page", "GET"): EDITOR,
+    ("review.what_if_page", "POST"): EDITOR,
     ("review.what_if_csv", "GET"): EDITOR,
     # lead data
     ("data.index", "GET"): EDITOR,

@@ -97,3 +97,37 @@ def test_only_signed_in_editors_score_with_the_draft(client, auth, login_as, lea
     asking, headers = (client, auth) if who == "token" else (login_as("reader"), {})
     response = asking.post("/api/v1/score?version=draft", json=BODY, headers=headers)
     assert response.status_code == 403 and response.mimetype == "application/problem+json"
+
+
+SAMPLE = """source_event_id,lead_external_id,kind,value,occurred_at,field:industry
+s1,A,engagement,webinar,{recent},Dairy
+s2,C,engagement,webinar,{recent},Textiles
+"""
+
+
+def test_without_stored_leads_an_uploaded_sample_shows_the_same_and_is_stored_nowhere(login_as, app):
+    import io
+
+    from sqlalchemy import func, select
+
+    from app.models import Lead
+    make_published(scoring(50))
+    make_draft(scoring(30))
+    body = SAMPLE.format(recent=(NOW - timedelta(days=2)).isoformat()).encode()
+    response = login_as("editor").post("/review/what-if", data={
+        "file": (io.BytesIO(body), "sample.csv"), "format": "accord", "timezone": "UTC"},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:500]
+    assert "applied to the 2 leads of the sample" in html and "1 lead would change stage" in html
+    assert "what-if.csv" not in html
+    assert db.session.scalar(select(func.count()).select_from(Lead)) == 0
+
+
+def test_a_sample_that_cannot_be_read_is_refused_on_the_form(login_as, app):
+    import io
+    make_published(scoring(50))
+    make_draft(scoring(30))
+    response = login_as("editor").post("/review/what-if", data={
+        "file": (io.BytesIO(b"name,email\nx,y\n"), "wrong.csv"), "format": "accord"}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "has no column" in response.get_data(as_text=True)

@@ -20,3 +20,11 @@ class UploadForm(FlaskForm):
                            description=_l("For dates without an offset, e.g. a HubSpot portal's: Asia/Bangkok."))
     dry_run = BooleanField(_l("Dry run: check the file and show what would be imported, store nothing"))
     submit = SubmitField(_l("Upload and import"))
+
+
+class SampleForm(FlaskForm):
+    """A file of leads to try the draft's scoring on, stored nowhere."""
+    file = FileField(_l("CSV file"), validators=[DataRequired(message=_l("Choose a CSV file."))])
+    format = SelectField(_l("Format"), choices=[(f, FORMAT_LABELS[f]) for f in FORMATS])
+    timezone = StringField(_l("Time zone of the file's dates"), default="UTC", validators=[Length(max=64)])
+    submit = SubmitField(_l("Try the draft on this sample"))

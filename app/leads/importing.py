@@ -345,6 +345,36 @@ def _records(text: io.TextIOBase) -> Iterator[tuple[int, list[str]]]:
             yield reader.line_num, cells
 
 
+def read_events(stream, fmt: str, *, timezone: str = "UTC", encoding: str = "utf-8-sig",
+                document: dict | None = None, limit: int = 100_000) -> Iterator[dict]:
+    """The valid events of a CSV file, stored nowhere (a what-if sample); rows with problems are skipped.
+    ImportFileError for a file that cannot be read as that format or has more than `limit` events."""
+    if fmt not in FORMAT_MAPPERS:
+        raise ImportFileError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    try:
+        rows = _records(text)
+        first = next(rows, None)
+        if first is None:
+            raise ImportFileError("The file is empty: it needs a header row, then one row per record.")
+        columns = Columns(first[1])
+        mapper, count = FORMAT_MAPPERS[fmt](columns, document, time_zone(timezone)), 0
+        for number, cells in rows:
+            mapped = mapper(Row(columns, cells, number))
+            if mapped is None or mapped[1]:
+                continue
+            for item in mapped[0]:
+                if not event_problems(item.event, 0):
+                    count += 1
+                    if count > limit:
+                        raise ImportFileError(f"A sample holds at most {limit:,} events.")
+                    yield item.event
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise ImportFileError(f"The file cannot be read ({error}).") from None
+    finally:
+        text.detach()
+
+
 def import_csv(stream, fmt: str, source: str | None = None, *, dry_run: bool = False, timezone: str = "UTC",
                encoding: str = "utf-8-sig", document: dict | None = None, batch_size: int | None = None,
                on_batch: Callable[[ImportReport], None] | None = None) -> ImportReport:

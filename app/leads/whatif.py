@@ -44,6 +44,29 @@ def leads_to_score(lead_ids: list[int]):
             yield lead, fields, events.get(lead.id, [])
 
 
+class _SampleLead:
+    """A lead of an uploaded sample: what a stored lead offers the what-if, without being stored."""
+
+    def __init__(self, external_id: str):
+        self.external_id, self.source, self.fields, self.lead_type = external_id, "sample", {}, None
+
+
+def sample_leads(events) -> list:
+    """(lead, fields, engagement events) from the events of an uploaded sample, as leads_to_score() gives."""
+    leads: dict[str, tuple] = {}
+    for event in events:
+        lead = event["lead"]
+        external_id = lead if isinstance(lead, str) else lead["external_id"]
+        entry = leads.setdefault(external_id, (_SampleLead(external_id), {}, []))
+        if isinstance(lead, dict):
+            entry[1].update(lead.get("fields") or {})
+            if lead.get("lead_type"):
+                entry[1][LEAD_TYPE_FIELD] = lead["lead_type"]
+        if event["kind"] == "engagement":
+            entry[2].append({"name": event["name"], "at": event["at"]})
+    return list(leads.values())
+
+
 def what_if(current: dict, draft: dict, now: datetime | None = None, leads=None) -> WhatIf:
     """Stages now and under the draft for the recent leads (or for `leads`: (lead, fields, events) rows)."""
     now = now or datetime.now(timezone.utc)
