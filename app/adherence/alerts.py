@@ -1,7 +1,6 @@
 """Alerts: a commitment that becomes at risk or missed is announced once per period and status, by a
 signed webhook (commitment.at_risk / commitment.missed, through the publishing outbox) and by mail to
 its owner and the approvers of the team that made it; the audit log records it."""
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -9,11 +8,10 @@ from sqlalchemy import select
 
 from app.adherence.engine import Evaluation, History, measurable
 from app.audit import record_event
-from app.canonical import canonical_json
 from app.extensions import db
-from app.models import AdherenceAlert, Webhook, WebhookDelivery
-from app.models.base import utcnow
+from app.models import AdherenceAlert
 from app.urls import external_url
+from app.webhooks.services import enqueue_event
 
 ALERTED = ("at_risk", "missed")
 
@@ -53,14 +51,10 @@ def _announce(result, commitment: dict) -> Announcement:
     alert = AdherenceAlert(commitment=result.commitment, period=result.period, status=result.status,
                            actual=result.actual, target=result.target)
     db.session.add(alert)
-    event = f"commitment.{result.status}"
-    body = canonical_json({"event": event, "commitment": result.commitment, "period": result.period,
-                           "status": result.status, "actual": result.actual, "target": result.target,
-                           "unit": result.unit, "breaches": result.breach_count,
-                           "url": external_url("adherence.commitment", key=result.commitment)})
-    db.session.add_all(WebhookDelivery(webhook_id=hook_id, delivery_id=str(uuid.uuid4()), event=event,
-                                       payload=body, status="pending", attempts=0, next_attempt_at=utcnow())
-                       for hook_id in db.session.scalars(select(Webhook.id).where(Webhook.active.is_(True))))
+    enqueue_event(f"commitment.{result.status}", {
+        "commitment": result.commitment, "period": result.period, "status": result.status,
+        "actual": result.actual, "target": result.target, "unit": result.unit, "breaches": result.breach_count,
+        "url": external_url("adherence.commitment", key=result.commitment)})
     record_event("adherence.alert", summary=f"Commitment {result.commitment} is {result.status.replace('_', ' ')} "
                  f"in {result.period}", after={"commitment": result.commitment, "period": result.period,
                                                "status": result.status, "actual": result.actual,

@@ -416,17 +416,3 @@ def judge(measure: str, commitment: dict, calendar: OfficeCalendar | None, enter
     if limit is None or limit > now:
         return None
     return "not_converted", None, None
-
-
-def scorecard(now: datetime | None = None) -> list[PeriodResult]:
-    """Every measurable commitment of the version in force, in its current period."""
-    history = History()
-    document = history.current()
-    results = []
-    for commitment in (document or {}).get("sections", {}).get("commitments") or []:
-        if measurable(commitment):
-            evaluation = Evaluation(commitment["key"], history, now)
-            periods = evaluation.periods(1)
-            if periods:
-                results.append(periods[-1])
-    return results

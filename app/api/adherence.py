@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import request
 
-from app.adherence.engine import Evaluation, History, entry_of, measurable, period_bounds, zone_of
+from app.adherence.services import commitment_periods, results_at
 from app.api import bp
 from app.api.http import ApiError, dump_json, json_response, not_found
 
@@ -27,25 +27,15 @@ def _moment(period: str | None) -> datetime:
 @bp.route("/adherence")
 def adherence():
     """Each measurable commitment in its period holding `?period=YYYY-MM` (default: now)."""
-    moment = _moment(request.args.get("period", "").strip())
-    history = History()
-    document = history.document_at(moment) or history.current()
-    results = []
-    for commitment in (document or {}).get("sections", {}).get("commitments") or []:
-        if not measurable(commitment):
-            continue
-        name, start, end = period_bounds(commitment.get("period") or "month", moment, zone_of(document, commitment))
-        result = Evaluation(commitment["key"], history).period(name, start, end)
-        if result is not None:
-            results.append(result.as_dict())
+    results = [r.as_dict() for r in results_at(_moment(request.args.get("period", "").strip()))]
     return json_response(dump_json({"period": request.args.get("period") or None, "commitments": results}))
 
 
 @bp.route("/adherence/<key>")
 def adherence_commitment(key: str):
     """One commitment's last 12 periods, and the leads that broke it in each."""
-    history = History()
-    if entry_of(history.current(), "commitments", key[:64]) is None:
+    commitment, results = commitment_periods(key[:64])
+    if commitment is None:
         raise not_found(f"There is no commitment '{key[:64]}' in the current version.")
-    periods = [{**p.as_dict(), "leads": [b.as_dict() for b in p.breaches]} for p in Evaluation(key, history).periods()]
+    periods = [{**p.as_dict(), "leads": [b.as_dict() for b in p.breaches]} for p in results]
     return json_response(dump_json({"commitment": key, "periods": periods}))

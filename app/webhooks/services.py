@@ -110,9 +110,15 @@ def version_url(number: str) -> str:
 
 def enqueue_publication(version, **_) -> list[WebhookDelivery]:
     """Add one outbox row per active webhook to the publishing transaction (a rollback drops them)."""
-    body = canonical_json({"event": EVENT_PUBLISHED, "version": version.number, "sha256": version.sha256,
-                          "url": version_url(version.number)})
-    deliveries = [WebhookDelivery(webhook_id=hook_id, delivery_id=str(uuid.uuid4()), event=EVENT_PUBLISHED,
+    return enqueue_event(EVENT_PUBLISHED, {"version": version.number, "sha256": version.sha256,
+                                           "url": version_url(version.number)})
+
+
+def enqueue_event(event: str, payload: dict) -> list[WebhookDelivery]:
+    """One outbox row per active webhook for `{"event": event, **payload}`, in the caller's transaction;
+    the sender signs and retries every event alike."""
+    body = canonical_json({"event": event, **payload})
+    deliveries = [WebhookDelivery(webhook_id=hook_id, delivery_id=str(uuid.uuid4()), event=event,
                                   payload=body, status="pending", attempts=0, next_attempt_at=utcnow())
                   for hook_id in db.session.scalars(select(Webhook.id).where(Webhook.active.is_(True)))]
     db.session.add_all(deliveries)
